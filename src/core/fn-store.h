@@ -1,0 +1,114 @@
+/* fn-store.h
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fn-clock.h"
+#include "fn-record.h"
+#include "fn-types.h"
+
+G_BEGIN_DECLS
+
+#define FN_STORE_ERROR (fn_store_error_quark ())
+
+typedef enum
+{
+  FN_STORE_ERROR_FAILED,
+  FN_STORE_ERROR_NOT_FOUND,
+  FN_STORE_ERROR_READ_ONLY,
+  FN_STORE_ERROR_NO_SPACE,
+  FN_STORE_ERROR_CORRUPT,
+  FN_STORE_ERROR_NEWER_SCHEMA,
+  FN_STORE_ERROR_CONNECTED,
+  FN_STORE_ERROR_NOT_EMPTY,
+} FnStoreError;
+
+#define FN_STORE_SCHEMA_VERSION 2
+#define FN_STORE_DB_NAME "field-notes.db"
+
+/* A pending change waiting to be pushed: what the sync engine sends. */
+struct _FnOutboxOp
+{
+  gint64    seq;
+  char     *op_id;
+  FnEntity  entity;
+  char     *record_id;
+  gint64    base_version;
+  gboolean  deleted;
+  char     *fields_json;  /* {"field": value, ...} as the contract sends it */
+  char     *clock_json;   /* {"field": "hlc", ...} */
+  char     *state;        /* "pending", "sending" or "rejected" */
+  int       attempts;
+  char     *last_error;
+};
+
+GType        fn_outbox_op_get_type  (void) G_GNUC_CONST;
+FnOutboxOp  *fn_outbox_op_copy      (const FnOutboxOp *op);
+void         fn_outbox_op_free      (FnOutboxOp       *op);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FnOutboxOp, fn_outbox_op_free)
+
+#define FN_TYPE_STORE (fn_store_get_type ())
+G_DECLARE_FINAL_TYPE (FnStore, fn_store, FN, STORE, GObject)
+
+GQuark      fn_store_error_quark      (void);
+char       *fn_store_default_data_dir (void);
+
+FnStore    *fn_store_new              (const char  *data_dir,
+                                       GError     **error);
+const char *fn_store_get_data_dir     (FnStore     *self);
+const char *fn_store_get_path         (FnStore     *self);
+FnClock    *fn_store_get_clock        (FnStore     *self);
+int         fn_store_get_schema_version (FnStore   *self);
+
+gboolean    fn_store_save             (FnStore     *self,
+                                       FnRecord    *record,
+                                       GError     **error);
+gboolean    fn_store_delete           (FnStore     *self,
+                                       FnEntity     entity,
+                                       const char  *id,
+                                       GError     **error);
+gboolean    fn_store_restore          (FnStore     *self,
+                                       FnEntity     entity,
+                                       const char  *id,
+                                       GError     **error);
+FnRecord   *fn_store_get              (FnStore     *self,
+                                       FnEntity     entity,
+                                       const char  *id,
+                                       GError     **error);
+GPtrArray  *fn_store_list_patients    (FnStore     *self,
+                                       const char  *search,
+                                       GError     **error);
+GPtrArray  *fn_store_list_notes       (FnStore     *self,
+                                       const char  *patient_id,
+                                       GError     **error);
+GPtrArray  *fn_store_search           (FnStore     *self,
+                                       const char  *text,
+                                       GError     **error);
+
+guint       fn_store_count_pending    (FnStore     *self);
+guint       fn_store_count_conflicts  (FnStore     *self);
+guint       fn_store_count_rejected   (FnStore     *self);
+GPtrArray  *fn_store_list_outbox      (FnStore     *self,
+                                       GError     **error);
+char       *fn_store_get_meta         (FnStore     *self,
+                                       const char  *key);
+gboolean    fn_store_set_meta         (FnStore     *self,
+                                       const char  *key,
+                                       const char  *value,
+                                       GError     **error);
+char       *fn_store_get_cursor       (FnStore     *self);
+gint64      fn_store_get_last_sync    (FnStore     *self);
+gboolean    fn_store_is_demo          (FnStore     *self);
+gboolean    fn_store_has_been_connected (FnStore   *self);
+
+gboolean    fn_store_load_demo_data   (FnStore     *self,
+                                       guint        n_patients,
+                                       guint        n_notes,
+                                       GError     **error);
+
+G_END_DECLS
