@@ -1,0 +1,178 @@
+/* fn-cli-status.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fn-cli"
+
+#include "config.h"
+
+#include "fn-cli.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+typedef struct
+{
+  const char *state;
+  guint       pending;
+  guint       conflicts;
+  guint       rejected;
+  char       *last_sync;
+  char       *cursor;
+  gboolean    demo;
+} Status;
+
+static void
+status_clear (Status *status)
+{
+  g_clear_pointer (&status->last_sync, g_free);
+  g_clear_pointer (&status->cursor, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Status, status_clear)
+
+/* The store keeps the last sync as Unix milliseconds, 0 for never. */
+static char *
+format_last_sync (gint64 ms)
+{
+  g_autoptr (GDateTime) time = NULL;
+
+  if (ms <= 0)
+    return NULL;
+
+  time = g_date_time_new_from_unix_utc (ms / 1000);
+  if (!time)
+    return NULL;
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+read_status (FnStore *store,
+             Status  *status)
+{
+  status->pending = fn_store_count_pending (store);
+  status->conflicts = fn_store_count_conflicts (store);
+  status->rejected = fn_store_count_rejected (store);
+  status->last_sync = format_last_sync (fn_store_get_last_sync (store));
+  status->cursor = fn_store_get_cursor (store);
+  status->demo = fn_store_is_demo (store);
+
+  /* Without a sync engine the state says what the store knows. The engine
+   * will add "offline", "signed-out" and "syncing". */
+  if (!fn_store_has_been_connected (store))
+    status->state = "never-synced";
+  else if (status->conflicts > 0 || status->rejected > 0)
+    status->state = "attention";
+  else if (status->pending > 0)
+    status->state = "pending";
+  else
+    status->state = "up-to-date";
+}
+
+static void
+print_status_json (Status *status)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, status->state);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, status->pending);
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_add_int_value (builder, status->conflicts);
+  json_builder_set_member_name (builder, "rejected");
+  json_builder_add_int_value (builder, status->rejected);
+  json_builder_set_member_name (builder, "last_sync");
+  if (status->last_sync)
+    json_builder_add_string_value (builder, status->last_sync);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "cursor");
+  if (status->cursor)
+    json_builder_add_string_value (builder, status->cursor);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "demo");
+  json_builder_add_boolean_value (builder, status->demo);
+  json_builder_end_object (builder);
+
+  fn_cli_print_json (json_builder_get_root (builder));
+}
+
+static const char *
+describe_state (const char *state)
+{
+  if (strcmp (state, "never-synced") == 0)
+    return _("never synced: this store has not been connected to a server");
+  if (strcmp (state, "attention") == 0)
+    return _("attention needed: some changes conflict or were rejected");
+  if (strcmp (state, "pending") == 0)
+    return _("changes waiting to be sent");
+  return _("up to date as of the last sync");
+}
+
+static void
+print_status (FnStore *store,
+              Status  *status)
+{
+  g_autofree char *pending = g_strdup_printf ("%u", status->pending);
+  g_autofree char *conflicts = g_strdup_printf ("%u", status->conflicts);
+  g_autofree char *rejected = g_strdup_printf ("%u", status->rejected);
+  g_autofree char *last_sync = NULL;
+  g_autofree char *dir = g_filename_display_name (fn_store_get_data_dir (store));
+  const char *lines[][2] = {
+    { _("State:"), describe_state (status->state) },
+    { _("Pending changes:"), pending },
+    { _("Conflicts:"), conflicts },
+    { _("Rejected changes:"), rejected },
+    { _("Last sync:"), NULL },
+    { _("Demo data:"), status->demo ? _("yes") : _("no") },
+    { _("Data directory:"), dir },
+  };
+  glong width = 0;
+
+  if (status->last_sync)
+    last_sync = fn_cli_format_time (status->last_sync);
+  else
+    last_sync = g_strdup (_("never"));
+  lines[4][1] = last_sync;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    width = MAX (width, g_utf8_strlen (lines[i][0], -1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    fn_cli_print ("%s%*s  %s\n", lines[i][0],
+                  (int)(width - g_utf8_strlen (lines[i][0], -1)), "", lines[i][1]);
+}
+
+gboolean
+fn_cli_status_run (FnCli              *cli,
+                   const FnCliCommand *command,
+                   int                 argc,
+                   char              **argv,
+                   GError            **error)
+{
+  g_auto (Status) status = { 0 };
+  g_auto (GStrv) args = NULL;
+  FnStore *store;
+
+  if (!fn_cli_parse (cli, command, NULL, argc, argv, 0, 0, &args, error))
+    return FALSE;
+
+  store = fn_cli_get_store (cli, error);
+  if (!store)
+    return FALSE;
+
+  read_status (store, &status);
+
+  if (cli->json)
+    print_status_json (&status);
+  else
+    print_status (store, &status);
+
+  return TRUE;
+}
