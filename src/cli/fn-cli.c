@@ -10,6 +10,7 @@
 
 #include "fn-cli.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static const char *exit_codes =
      "  4  attention needed (reserved for sync)\n"
      "  5  not found: no patient or note has the given id\n"
      "  6  invalid input: a value breaks the rules, or the store refuses the request\n"
-     "  7  storage error: the local database could not be opened, read or written\n");
+     "  7  storage error: the local database could not be opened, read or written,\n"
+     "     or the output could not be written\n");
 
 /* gettext ("") is the catalogue header, not an empty string. */
 static const char *
@@ -287,6 +289,15 @@ fn_cli_run (int    argc,
   command->run (&cli, command, argc - n_words, argv + n_words, &error);
 
 out:
+  /* A script must not take a full disk or a closed pipe for success. */
+  if ((fflush (stdout) != 0 || ferror (stdout)) && !error)
+    {
+      int saved_errno = errno ? errno : EIO;
+
+      g_set_error (&error, FN_CLI_ERROR, FN_CLI_ERROR_STORAGE,
+                   _("The output could not be written: %s."), g_strerror (saved_errno));
+    }
+
   if (error)
     {
       print_error (error);
@@ -295,7 +306,6 @@ out:
 
   g_clear_object (&cli.store);
   g_free (cli.data_dir);
-  fflush (stdout);
 
   return status;
 }

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -449,6 +450,60 @@ def test_json_ignores_locale(t):
     assert note['title'] == title and note['body'] == 'ß'
 
 
+def set_sync_state(t, cursor, last_sync_ms, data_dir=None):
+    """Pretends that the store has synced, as the engine will record it."""
+    db = sqlite3.connect(os.path.join(data_dir or t.data_dir, 'field-notes.db'))
+    with db:
+        db.execute('UPDATE sync_state SET cursor = ?, last_sync_at = ? WHERE id = 1',
+                   (cursor, last_sync_ms))
+    db.close()
+
+
+def test_status_states(t):
+    patients = t.demo()
+    nid = t.ok_json('notes', patients[0]['id'])[0]['id']
+    set_sync_state(t, 'cursor-42', 1764240000000)
+
+    status = t.ok_json('status')
+    assert status == {'state': 'up-to-date', 'pending': 0, 'conflicts': 0, 'rejected': 0,
+                      'last_sync': '2025-11-27T10:40:00Z', 'cursor': 'cursor-42',
+                      'demo': True}, status
+
+    t.ok('note', 'edit', nid, '--title', 'Changed')
+    status = t.ok_json('status')
+    assert status['state'] == 'pending' and status['pending'] == 1, status
+
+    db = sqlite3.connect(os.path.join(t.data_dir, 'field-notes.db'))
+    with db:
+        db.execute("UPDATE outbox SET state = 'rejected', last_error = 'refused'")
+    db.close()
+    status = t.ok_json('status')
+    assert status['state'] == 'attention', status
+    assert status['pending'] == 0 and status['rejected'] == 1, status
+    out = t.ok('status').out
+    assert 'attention needed' in out and 'Rejected changes:  1' in out, out
+
+    # A store that has met a server never takes demo data, even when empty.
+    other = os.path.join(t.root, 'connected')
+    assert t.ok_json('patients', data_dir=other) == []
+    set_sync_state(t, 'cursor-1', 0, data_dir=other)
+    before = t.ok('--json', 'status', data_dir=other).out
+    assert_one_sentence_error(t.run('demo-data', data_dir=other), EXIT_INVALID)
+    assert t.ok_json('patients', data_dir=other) == []
+    assert t.ok('--json', 'status', data_dir=other).out == before
+
+
+def test_output_error(t):
+    t.demo()
+    with open('/dev/full', 'wb') as full:
+        proc = subprocess.run([CLI, '--data-dir', t.data_dir, 'patients'], env=t.env,
+                              stdout=full, stderr=subprocess.PIPE, timeout=60)
+    assert proc.returncode == 7, proc.returncode
+    err = proc.stderr.decode()
+    assert err.startswith('field-notes-cli: The output could not be written') and \
+        len(err.splitlines()) == 1, err
+
+
 TESTS = [
     test_help,
     test_usage_errors,
@@ -463,6 +518,8 @@ TESTS = [
     test_permissions,
     test_storage_error,
     test_json_ignores_locale,
+    test_status_states,
+    test_output_error,
 ]
 
 
