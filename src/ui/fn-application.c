@@ -1,0 +1,276 @@
+/* fn-application.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fn-application"
+
+#include "config.h"
+
+#include "fn-application.h"
+
+#include "fn-window.h"
+
+#include <glib/gi18n.h>
+
+#define RESOURCE_BASE_PATH "/io/github/fieldnotes/FieldNotes"
+
+struct _FnApplication
+{
+  AdwApplication parent_instance;
+
+  /* owned */
+  FnStore *store;
+  char    *data_dir;
+};
+
+G_DEFINE_FINAL_TYPE (FnApplication, fn_application, ADW_TYPE_APPLICATION)
+
+static void
+show_store_error (FnApplication *self,
+                  const char    *data_dir,
+                  const GError  *error)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  /* Translators: the first %s is the reason, the second a folder. */
+  body = g_strdup_printf (_("%s\n\nYour notes are kept in “%s”. Check that this "
+                            "folder exists and that you may write to it, then "
+                            "start Field Notes again."),
+                          error->message, data_dir);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (NULL,
+                                                       _("Could Not Open Your Notes"),
+                                                       body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+ensure_store (FnApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+
+  if (self->store)
+    return TRUE;
+
+  if (self->data_dir)
+    data_dir = g_strdup (self->data_dir);
+  else
+    data_dir = fn_store_default_data_dir ();
+
+  self->store = fn_store_new (data_dir, &error);
+  if (!self->store)
+    {
+      show_store_error (self, data_dir, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+app_quit_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  FnApplication *self = user_data;
+  GList *windows;
+
+  /* Closing each window (rather than quitting outright) lets every window
+   * save the note being edited; the application exits with the last one. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
+}
+
+static void
+app_about_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  FnApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "Field Notes authors", NULL };
+
+  adw_show_about_window (window,
+                         "application-name", _("Field Notes"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("Field Notes authors"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/fieldnotes/field-notes",
+                         "issue-url", "https://github.com/fieldnotes/field-notes/issues",
+                         "copyright", "© 2026 Field Notes authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         /* Translators: put your names here, one per line. */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+app_shortcuts_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  FnApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", app_quit_action },
+  { "about", app_about_action },
+  { "shortcuts", app_shortcuts_action },
+};
+
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.shortcuts", { "<Control>question", NULL } },
+  { "win.show-help-overlay", { NULL } },
+  { "window.close", { "<Control>w", NULL } },
+  { "win.new-note", { "<Control>n", NULL } },
+  { "win.search", { "<Control>f", NULL } },
+  { "win.delete-note", { "<Control>Delete", NULL } },
+  { "win.back", { "<Alt>Left", NULL } },
+};
+
+static int
+fn_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  FnApplication *self = FN_APPLICATION (app);
+  const char *data_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "field-notes", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
+    {
+      g_free (self->data_dir);
+      self->data_dir = g_canonicalize_filename (data_dir, NULL);
+    }
+
+  return G_APPLICATION_CLASS (fn_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+fn_application_startup (GApplication *app)
+{
+  FnApplication *self = FN_APPLICATION (app);
+
+  G_APPLICATION_CLASS (fn_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           app_accels[i].action,
+                                           app_accels[i].accels);
+}
+
+static void
+fn_application_activate (GApplication *app)
+{
+  FnApplication *self = FN_APPLICATION (app);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (!ensure_store (self))
+    return;
+
+  window = GTK_WINDOW (fn_window_new (GTK_APPLICATION (self), self->store));
+  gtk_window_present (window);
+}
+
+static void
+fn_application_dispose (GObject *object)
+{
+  FnApplication *self = FN_APPLICATION (object);
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fn_application_parent_class)->dispose (object);
+}
+
+static void
+fn_application_finalize (GObject *object)
+{
+  FnApplication *self = FN_APPLICATION (object);
+
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (fn_application_parent_class)->finalize (object);
+}
+
+static void
+fn_application_class_init (FnApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = fn_application_dispose;
+  object_class->finalize = fn_application_finalize;
+
+  app_class->handle_local_options = fn_application_handle_local_options;
+  app_class->startup = fn_application_startup;
+  app_class->activate = fn_application_activate;
+}
+
+static void
+fn_application_init (FnApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+      N_("Keep notes in DIR instead of the default folder"), N_("DIR") },
+    { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Write home-care visit notes, even offline."));
+}
+
+FnApplication *
+fn_application_new (void)
+{
+  return g_object_new (FN_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* The .Devel build has another ID but the same
+                        * resources (style.css, gtk/help-overlay.ui). */
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       NULL);
+}
+
+FnStore *
+fn_application_get_store (FnApplication *self)
+{
+  g_return_val_if_fail (FN_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}

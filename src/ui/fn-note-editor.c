@@ -1,0 +1,566 @@
+/* fn-note-editor.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fn-note-editor"
+
+#include "config.h"
+
+#include "fn-note-editor.h"
+
+#include <glib/gi18n.h>
+
+/* The order of the kind dropdown's items. */
+static const char * const kinds[] = { "visit", "observation", "medication", "incident" };
+
+struct _FnNoteEditor
+{
+  AdwBin parent_instance;
+
+  /* template children */
+  AdwEntryRow   *title_row;
+  AdwComboRow   *kind_row;
+  AdwActionRow  *visit_row;
+  GtkCalendar   *calendar;
+  GtkSpinButton *hour_spin;
+  GtkSpinButton *minute_spin;
+  GtkSwitch     *final_switch;
+  GtkTextView   *body_view;
+  GtkRevealer   *error_revealer;
+  GtkLabel      *error_label;
+  GtkLabel      *status_label;
+
+  /* owned */
+  FnStore       *store;
+  FnNote        *note;     /* our working copy, never a list's object */
+  guint          autosave_id;
+
+  gboolean       dirty;
+  gboolean       loading;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_NOTE,
+  PROP_DIRTY,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FnNoteEditor, fn_note_editor, ADW_TYPE_BIN)
+
+static gboolean
+is_blank (const char *text)
+{
+  if (!text)
+    return TRUE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static char *
+dup_body_text (FnNoteEditor *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_dirty (FnNoteEditor *self,
+           gboolean      dirty)
+{
+  if (self->dirty == dirty)
+    return;
+
+  self->dirty = dirty;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+static void
+show_error (FnNoteEditor *self,
+            const char   *message)
+{
+  if (message)
+    gtk_label_set_text (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+/* Whether the working copy may be written: a new note is only worth saving
+ * once the caregiver has typed something. */
+static gboolean
+should_save (FnNoteEditor *self)
+{
+  if (!self->note || !self->dirty)
+    return FALSE;
+
+  if (fn_record_get_id (FN_RECORD (self->note)))
+    return TRUE;
+
+  return !is_blank (fn_note_get_title (self->note)) ||
+         !is_blank (fn_note_get_body (self->note));
+}
+
+static void
+update_status (FnNoteEditor *self)
+{
+  const char *text = "";
+
+  if (!self->note)
+    text = "";
+  else if (should_save (self))
+    text = _("Saving…");
+  else if (fn_record_get_id (FN_RECORD (self->note)))
+    text = _("All changes saved");
+
+  gtk_label_set_text (self->status_label, text);
+}
+
+static GDateTime *
+dup_visit_time (FnNoteEditor *self)
+{
+  g_autoptr (GDateTime) time = NULL;
+
+  if (self->note)
+    time = fn_note_dup_visit_time (self->note);
+  if (!time)
+    time = g_date_time_new_now_local ();
+
+  return g_date_time_to_local (time);
+}
+
+static void
+update_visit_row (FnNoteEditor *self)
+{
+  g_autoptr (GDateTime) time = dup_visit_time (self);
+  g_autofree char *text = NULL;
+
+  /* Translators: how a visit time is shown, see g_date_time_format(). */
+  text = g_date_time_format (time, _("%A, %-d %B %Y, %H:%M"));
+  adw_action_row_set_subtitle (self->visit_row, text);
+}
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  FnNoteEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->autosave_id = 0;
+
+  /* The error is already shown inline; the text stays where it is. */
+  if (!fn_note_editor_save (self, &error))
+    g_debug ("Autosave failed: %s", error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed (FnNoteEditor *self)
+{
+  if (self->loading || !self->note)
+    return;
+
+  set_dirty (self, TRUE);
+  update_status (self);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->autosave_id = g_timeout_add (FN_NOTE_EDITOR_AUTOSAVE_MS, autosave_cb, self);
+}
+
+static void
+load_note (FnNoteEditor *self)
+{
+  g_autoptr (GDateTime) time = NULL;
+  const char *kind;
+  guint kind_index = 0;
+
+  self->loading = TRUE;
+
+  kind = self->note ? fn_note_get_kind (self->note) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (kind, kinds[i]) == 0)
+      kind_index = i;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->title_row),
+                         self->note ? fn_note_get_title (self->note) ?: "" : "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
+                            self->note ? fn_note_get_body (self->note) ?: "" : "", -1);
+  adw_combo_row_set_selected (self->kind_row, kind_index);
+  gtk_switch_set_active (self->final_switch,
+                         self->note && g_strcmp0 (fn_note_get_status (self->note), "final") == 0);
+
+  time = dup_visit_time (self);
+  gtk_calendar_select_day (self->calendar, time);
+  gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (time));
+  gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (time));
+  update_visit_row (self);
+
+  self->loading = FALSE;
+
+  show_error (self, NULL);
+  update_status (self);
+}
+
+static void
+on_title_row_changed_cb (FnNoteEditor *self)
+{
+  if (self->loading || !self->note)
+    return;
+
+  g_object_set (self->note, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_row)), NULL);
+  changed (self);
+}
+
+static void
+on_body_buffer_changed_cb (FnNoteEditor  *self,
+                           GtkTextBuffer *buffer)
+{
+  g_autofree char *text = NULL;
+
+  if (self->loading || !self->note)
+    return;
+
+  text = dup_body_text (self);
+  g_object_set (self->note, "body", text, NULL);
+  changed (self);
+}
+
+static void
+on_kind_row_selected_cb (FnNoteEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (self->kind_row);
+
+  if (self->loading || !self->note || selected >= G_N_ELEMENTS (kinds))
+    return;
+
+  g_object_set (self->note, "kind", kinds[selected], NULL);
+  changed (self);
+}
+
+static void
+on_final_switch_active_cb (FnNoteEditor *self)
+{
+  if (self->loading || !self->note)
+    return;
+
+  g_object_set (self->note,
+                "status", gtk_switch_get_active (self->final_switch) ? "final" : "draft",
+                NULL);
+  changed (self);
+}
+
+static void
+on_visit_time_changed_cb (FnNoteEditor *self)
+{
+  g_autoptr (GDateTime) day = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->loading || !self->note)
+    return;
+
+  day = gtk_calendar_get_date (self->calendar);
+  local = g_date_time_new_local (g_date_time_get_year (day),
+                                 g_date_time_get_month (day),
+                                 g_date_time_get_day_of_month (day),
+                                 gtk_spin_button_get_value_as_int (self->hour_spin),
+                                 gtk_spin_button_get_value_as_int (self->minute_spin),
+                                 0);
+  if (!local)
+    return;
+
+  utc = g_date_time_to_utc (local);
+  text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  g_object_set (self->note, "visit-at", text, NULL);
+  update_visit_row (self);
+  changed (self);
+}
+
+static gboolean
+on_time_spin_output_cb (GtkSpinButton *spin,
+                        gpointer       user_data)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+
+  return TRUE;
+}
+
+static void
+fn_note_editor_dispose (GObject *object)
+{
+  FnNoteEditor *self = FN_NOTE_EDITOR (object);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+
+  /* AdwBin unparents its child itself; disposing the template too would
+   * unparent it twice. */
+
+  g_clear_object (&self->note);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fn_note_editor_parent_class)->dispose (object);
+}
+
+static void
+fn_note_editor_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FnNoteEditor *self = FN_NOTE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_NOTE:
+      g_value_set_object (value, self->note);
+      break;
+
+    case PROP_DIRTY:
+      g_value_set_boolean (value, self->dirty);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fn_note_editor_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FnNoteEditor *self = FN_NOTE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      fn_note_editor_set_store (self, g_value_get_object (value));
+      break;
+
+    case PROP_NOTE:
+      fn_note_editor_set_note (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fn_note_editor_class_init (FnNoteEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fn_note_editor_dispose;
+  object_class->get_property = fn_note_editor_get_property;
+  object_class->set_property = fn_note_editor_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         FN_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* The editor's own copy of the note being edited. */
+  properties[PROP_NOTE] =
+    g_param_spec_object ("note", NULL, NULL,
+                         FN_TYPE_NOTE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_DIRTY] =
+    g_param_spec_boolean ("dirty", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FnNoteEditor::saved:
+   *
+   * Emitted after the note was written to the store.
+   */
+  signals[SAVED] =
+    g_signal_new ("saved",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fieldnotes/FieldNotes/ui/fn-note-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, title_row);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, visit_row);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, calendar);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, final_switch);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, body_view);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_final_switch_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_visit_time_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_spin_output_cb);
+}
+
+static void
+fn_note_editor_init (FnNoteEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
+                           G_CALLBACK (on_body_buffer_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+fn_note_editor_new (void)
+{
+  return g_object_new (FN_TYPE_NOTE_EDITOR, NULL);
+}
+
+FnStore *
+fn_note_editor_get_store (FnNoteEditor *self)
+{
+  g_return_val_if_fail (FN_IS_NOTE_EDITOR (self), NULL);
+
+  return self->store;
+}
+
+void
+fn_note_editor_set_store (FnNoteEditor *self,
+                          FnStore      *store)
+{
+  g_return_if_fail (FN_IS_NOTE_EDITOR (self));
+  g_return_if_fail (!store || FN_IS_STORE (store));
+
+  if (g_set_object (&self->store, store))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/**
+ * fn_note_editor_get_note:
+ *
+ * Returns: (transfer none) (nullable): the editor's working copy of the note
+ */
+FnNote *
+fn_note_editor_get_note (FnNoteEditor *self)
+{
+  g_return_val_if_fail (FN_IS_NOTE_EDITOR (self), NULL);
+
+  return self->note;
+}
+
+/**
+ * fn_note_editor_set_note:
+ * @note: (nullable): the note to edit; the editor works on a copy of it
+ *
+ * Shows @note. Unsaved changes of the previous note are dropped: call
+ * fn_note_editor_save() first.
+ */
+void
+fn_note_editor_set_note (FnNoteEditor *self,
+                         FnNote       *note)
+{
+  g_return_if_fail (FN_IS_NOTE_EDITOR (self));
+  g_return_if_fail (!note || FN_IS_NOTE (note));
+
+  if (note && self->note == note)
+    return;
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  g_clear_object (&self->note);
+  if (note)
+    self->note = FN_NOTE (fn_record_copy (FN_RECORD (note)));
+  set_dirty (self, FALSE);
+
+  load_note (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+}
+
+gboolean
+fn_note_editor_get_dirty (FnNoteEditor *self)
+{
+  g_return_val_if_fail (FN_IS_NOTE_EDITOR (self), FALSE);
+
+  return self->dirty;
+}
+
+/**
+ * fn_note_editor_save:
+ *
+ * Writes pending changes now. A new note nobody typed anything into is not
+ * saved, and that is no error.
+ *
+ * Returns: %FALSE if the store refused the note; the editor keeps the text
+ *   and shows why.
+ */
+gboolean
+fn_note_editor_save (FnNoteEditor  *self,
+                     GError       **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (FN_IS_NOTE_EDITOR (self), FALSE);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+
+  if (!should_save (self))
+    return TRUE;
+
+  g_assert (self->store);
+
+  if (!fn_store_save (self->store, FN_RECORD (self->note), &local_error))
+    {
+      show_error (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  set_dirty (self, FALSE);
+  show_error (self, NULL);
+  update_status (self);
+  g_signal_emit (self, signals[SAVED], 0);
+
+  return TRUE;
+}
+
+void
+fn_note_editor_focus (FnNoteEditor *self)
+{
+  g_return_if_fail (FN_IS_NOTE_EDITOR (self));
+
+  if (self->note && is_blank (fn_note_get_title (self->note)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+}

@@ -1,0 +1,748 @@
+/* fn-window.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fn-window"
+
+#include "config.h"
+
+#include "fn-window.h"
+
+#include "fn-note-editor.h"
+#include "fn-patient-page.h"
+#include "fn-patient-row.h"
+#include "fn-settings.h"
+
+#include <glib/gi18n.h>
+
+struct _FnWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay    *toast_overlay;
+  AdwLeaflet         *leaflet;
+  GtkWidget          *sidebar;
+  GtkWidget          *content;
+  AdwHeaderBar       *sidebar_header;
+  AdwHeaderBar       *content_header;
+  GtkSearchEntry     *search_entry;
+  GtkStack           *sidebar_stack;
+  GtkListView        *patient_list_view;
+  AdwWindowTitle     *content_title;
+  GtkWidget          *back_button;
+  GtkWidget          *delete_button;
+  GtkWidget          *new_note_button;
+  GtkStack           *content_stack;
+  FnPatientPage      *patient_page;
+  FnNoteEditor       *note_editor;
+
+  /* owned */
+  FnStore            *store;
+  FnPatientList      *patients;
+  GtkSingleSelection *selection;
+  FnPatient          *patient;
+  GSettings          *settings;
+  GCancellable       *cancellable;
+
+  gboolean            close_refused;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FnWindow, fn_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static gboolean
+is_showing_note (FnWindow *self)
+{
+  return gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->note_editor);
+}
+
+static void
+update_title (FnWindow *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->patient)
+    name = fn_patient_dup_display_name (self->patient);
+
+  adw_window_title_set_title (self->content_title, name ? name : "");
+
+  if (is_showing_note (self))
+    {
+      FnNote *note = fn_note_editor_get_note (self->note_editor);
+
+      if (note && !fn_record_get_id (FN_RECORD (note)))
+        adw_window_title_set_subtitle (self->content_title, _("New Note"));
+      else
+        adw_window_title_set_subtitle (self->content_title, _("Note"));
+    }
+  else
+    adw_window_title_set_subtitle (self->content_title, "");
+}
+
+static void
+update_sidebar (FnWindow *self)
+{
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *page = "list";
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->patients)) == 0)
+    page = search && *search ? "no-results" : "no-patients";
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+}
+
+/* Shows @message as a toast; @message is plain text. */
+static void
+show_error_toast (FnWindow   *self,
+                  const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  fn_window_show_toast (self, escaped);
+}
+
+/* Writes the note being edited. On failure the editor keeps the text and
+ * shows why, and the caller must not leave it. */
+static gboolean
+save_note (FnWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!fn_note_editor_save (self->note_editor, &error))
+    {
+      /* Translators: %s says why a note could not be saved. */
+      g_autofree char *message = g_strdup_printf (_("The note is not saved: %s"), error->message);
+
+      show_error_toast (self, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+close_note (FnWindow *self)
+{
+  if (!is_showing_note (self))
+    return TRUE;
+
+  if (!save_note (self))
+    return FALSE;
+
+  fn_note_editor_set_note (self->note_editor, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, self->patient ? "patient" : "empty");
+  update_title (self);
+  fn_window_update_actions (self);
+
+  return TRUE;
+}
+
+static void
+open_note (FnWindow *self,
+           FnNote   *note)
+{
+  g_assert (FN_IS_NOTE (note));
+
+  if (!close_note (self))
+    return;
+
+  fn_note_editor_set_note (self->note_editor, note);
+  gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (self->note_editor));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  update_title (self);
+  fn_window_update_actions (self);
+  fn_note_editor_focus (self->note_editor);
+}
+
+static void
+save_window_state (FnWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, FN_SETTINGS_WINDOW_MAXIMIZED,
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, FN_SETTINGS_WINDOW_WIDTH, width);
+      g_settings_set_int (self->settings, FN_SETTINGS_WINDOW_HEIGHT, height);
+    }
+}
+
+static void
+restore_window_state (FnWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, FN_SETTINGS_WINDOW_WIDTH),
+                               g_settings_get_int (self->settings, FN_SETTINGS_WINDOW_HEIGHT));
+  if (g_settings_get_boolean (self->settings, FN_SETTINGS_WINDOW_MAXIMIZED))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+setup_patient_row_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, fn_patient_row_new ());
+}
+
+static void
+bind_patient_row_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  fn_patient_row_set_patient (FN_PATIENT_ROW (gtk_list_item_get_child (item)),
+                              gtk_list_item_get_item (item));
+}
+
+static void
+unbind_patient_row_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       gpointer                  user_data)
+{
+  fn_patient_row_set_patient (FN_PATIENT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+on_selection_selected_item_cb (FnWindow *self)
+{
+  FnPatient *patient = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Losing the selection (the search hid the patient) keeps the page. */
+  if (!patient)
+    return;
+
+  if (patient == self->patient && !adw_leaflet_get_folded (self->leaflet))
+    return;
+
+  fn_window_show_patient (self, patient);
+}
+
+static void
+on_patients_items_changed_cb (FnWindow *self)
+{
+  update_sidebar (self);
+}
+
+static void
+on_search_entry_search_changed_cb (FnWindow *self)
+{
+  fn_patient_list_set_search (self->patients,
+                              gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_sidebar (self);
+}
+
+static void
+on_search_entry_stop_search_cb (FnWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+on_search_entry_activate_cb (FnWindow *self)
+{
+  FnPatient *first;
+
+  /* Enter opens the first match. */
+  first = g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
+  if (first)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      fn_window_show_patient (self, first);
+      g_object_unref (first);
+    }
+}
+
+static void
+on_patient_list_view_activate_cb (FnWindow *self,
+                                  guint     position)
+{
+  g_autoptr (FnPatient) patient = g_list_model_get_item (G_LIST_MODEL (self->patients), position);
+
+  if (patient)
+    fn_window_show_patient (self, patient);
+}
+
+static void
+on_leaflet_notify_cb (FnWindow *self)
+{
+  /* Coming back to the folded list: clear the selection so that tapping
+   * the same patient again opens it. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->sidebar)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
+  fn_window_update_actions (self);
+}
+
+static void
+on_note_editor_saved_cb (FnWindow *self)
+{
+  update_title (self);
+  fn_window_update_actions (self);
+}
+
+static void
+window_search_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+window_new_note_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  g_autoptr (FnNote) note = NULL;
+
+  if (!self->patient)
+    return;
+
+  note = fn_note_new (fn_record_get_id (FN_RECORD (self->patient)));
+  open_note (self, note);
+}
+
+static void
+window_open_note_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (GError) error = NULL;
+
+  note = fn_store_get (self->store, FN_ENTITY_NOTE, g_variant_get_string (parameter, NULL), &error);
+  if (!note)
+    {
+      show_error_toast (self, error->message);
+      return;
+    }
+
+  open_note (self, FN_NOTE (note));
+}
+
+static void
+window_close_note_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  close_note (FN_WINDOW (widget));
+}
+
+static void
+window_back_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+
+  if (is_showing_note (self))
+    close_note (self);
+  else if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+window_delete_note_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *markup = NULL;
+  FnNote *note;
+  AdwToast *toast;
+
+  note = fn_note_editor_get_note (self->note_editor);
+  if (!is_showing_note (self) || !note)
+    return;
+
+  /* Save first so that undo brings back everything that was typed; a note
+   * the store refuses is deleted as it was last saved. */
+  fn_note_editor_save (self->note_editor, NULL);
+
+  id = g_strdup (fn_record_get_id (FN_RECORD (note)));
+  title = g_strdup (fn_note_get_title (note));
+
+  if (id && !fn_store_delete (self->store, FN_ENTITY_NOTE, id, &error))
+    {
+      show_error_toast (self, error->message);
+      return;
+    }
+
+  fn_note_editor_set_note (self->note_editor, NULL);
+  close_note (self);
+
+  /* A note never saved has nothing to bring back. */
+  if (!id)
+    return;
+
+  if (title && *title)
+    {
+      escaped = g_markup_escape_text (title, -1);
+      /* Translators: %s is the title of a note. */
+      markup = g_strdup_printf (_("“%s” deleted"), escaped);
+    }
+  else
+    markup = g_strdup (_("Note deleted"));
+
+  toast = adw_toast_new (markup);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+window_undo_delete_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (!fn_store_restore (self->store, FN_ENTITY_NOTE, g_variant_get_string (parameter, NULL), &error))
+    show_error_toast (self, error->message);
+}
+
+static gboolean
+fn_window_close_request (GtkWindow *window)
+{
+  FnWindow *self = FN_WINDOW (window);
+
+  save_window_state (self);
+
+  /* If the note cannot be saved the window stays open once, so that the
+   * caregiver sees why; closing again closes. */
+  if (!save_note (self) && !self->close_refused)
+    {
+      self->close_refused = TRUE;
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (fn_window_parent_class)->close_request (window);
+}
+
+static void
+fn_window_constructed (GObject *object)
+{
+  FnWindow *self = FN_WINDOW (object);
+  GtkListItemFactory *factory;
+
+  G_OBJECT_CLASS (fn_window_parent_class)->constructed (object);
+
+  g_assert (FN_IS_STORE (self->store));
+
+  self->patients = fn_patient_list_new (self->store);
+  g_signal_connect_object (self->patients, "items-changed",
+                           G_CALLBACK (on_patients_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->patients)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_selected_item_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_patient_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_patient_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_patient_row_cb), NULL);
+  gtk_list_view_set_factory (self->patient_list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->patient_list_view, GTK_SELECTION_MODEL (self->selection));
+
+  fn_patient_page_set_store (self->patient_page, self->store);
+  fn_note_editor_set_store (self->note_editor, self->store);
+
+  update_sidebar (self);
+  update_title (self);
+  fn_window_update_actions (self);
+}
+
+static void
+fn_window_dispose (GObject *object)
+{
+  FnWindow *self = FN_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FN_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->patients);
+  g_clear_object (&self->patient);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (fn_window_parent_class)->dispose (object);
+}
+
+static void
+fn_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FnWindow *self = FN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fn_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FnWindow *self = FN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fn_window_class_init (FnWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fn_window_constructed;
+  object_class->dispose = fn_window_dispose;
+  object_class->get_property = fn_window_get_property;
+  object_class->set_property = fn_window_set_property;
+
+  window_class->close_request = fn_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         FN_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.new-note", NULL, window_new_note_action);
+  gtk_widget_class_install_action (widget_class, "win.open-note", "s", window_open_note_action);
+  gtk_widget_class_install_action (widget_class, "win.close-note", NULL, window_close_note_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, window_back_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-note", NULL, window_delete_note_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", window_undo_delete_action);
+
+  /* Escape leaves the note, like the back button. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-note", NULL);
+
+  g_type_ensure (FN_TYPE_PATIENT_PAGE);
+  g_type_ensure (FN_TYPE_NOTE_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fieldnotes/FieldNotes/ui/fn-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, sidebar_header);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, patient_list_view);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, new_note_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, patient_page);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, note_editor);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_patient_list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_notify_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_note_editor_saved_cb);
+}
+
+static void
+fn_window_init (FnWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  g_object_bind_property (self->leaflet, "folded",
+                          self->sidebar_header, "show-end-title-buttons",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "folded",
+                          self->content_header, "show-start-title-buttons",
+                          G_BINDING_SYNC_CREATE);
+
+  restore_window_state (self);
+}
+
+FnWindow *
+fn_window_new (GtkApplication *application,
+               FnStore        *store)
+{
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FN_IS_STORE (store), NULL);
+
+  return g_object_new (FN_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+FnStore *
+fn_window_get_store (FnWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * fn_window_get_patients:
+ *
+ * Returns: (transfer none): the patients in the sidebar, filtered by the search
+ */
+GListModel *
+fn_window_get_patients (FnWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->patients);
+}
+
+/**
+ * fn_window_get_patient:
+ *
+ * Returns: (transfer none) (nullable): the patient whose page is shown
+ */
+FnPatient *
+fn_window_get_patient (FnWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), NULL);
+
+  return self->patient;
+}
+
+/**
+ * fn_window_show_patient:
+ *
+ * Shows the page of @patient, saving the note being edited first.
+ *
+ * Returns: %FALSE if the note could not be saved; the editor stays
+ */
+gboolean
+fn_window_show_patient (FnWindow  *self,
+                        FnPatient *patient)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (FN_IS_PATIENT (patient), FALSE);
+
+  if (!close_note (self))
+    return FALSE;
+
+  g_set_object (&self->patient, patient);
+  fn_patient_page_set_patient (self->patient_page, patient);
+  gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (self->patient_page));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  update_title (self);
+  fn_window_update_actions (self);
+
+  return TRUE;
+}
+
+/**
+ * fn_window_show_toast:
+ * @markup: Pango markup; escape any text a person typed
+ */
+void
+fn_window_show_toast (FnWindow   *self,
+                      const char *markup)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (FN_IS_WINDOW (self));
+  g_return_if_fail (markup);
+
+  toast = adw_toast_new (markup);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * fn_window_update_actions:
+ *
+ * Computes which commands are possible from the window's state, and the
+ * header buttons that go with them.
+ */
+void
+fn_window_update_actions (FnWindow *self)
+{
+  gboolean folded;
+  gboolean showing_content;
+  gboolean showing_note;
+
+  g_return_if_fail (FN_IS_WINDOW (self));
+
+  folded = adw_leaflet_get_folded (self->leaflet);
+  showing_content = adw_leaflet_get_visible_child (self->leaflet) == self->content;
+  showing_note = is_showing_note (self) && fn_note_editor_get_note (self->note_editor);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-note", self->patient != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-note", self->patient != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-note", showing_note);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-note", showing_note);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 showing_note || (folded && showing_content));
+
+  gtk_widget_set_visible (self->back_button, showing_note || folded);
+  gtk_widget_set_visible (self->delete_button, showing_note);
+  gtk_widget_set_visible (self->new_note_button, self->patient != NULL && !showing_note);
+}
