@@ -493,7 +493,12 @@ fn_field_value_to_json (const FnFieldSpec *spec,
             JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
           return json_node_copy (json_parser_get_root (parser));
 
-        return json_node_init_array (json_node_alloc (), json_array_new ());
+        {
+          JsonNode *empty = json_node_new (JSON_NODE_ARRAY);
+
+          json_node_take_array (empty, json_array_new ());
+          return empty;
+        }
       }
 
     default:

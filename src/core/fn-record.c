@@ -135,7 +135,16 @@ fn_record_finalize (GObject *object)
   FnRecordPrivate *priv = fn_record_get_instance_private (self);
 
   g_clear_pointer (&priv->id, g_free);
-  g_clear_pointer (&priv->values, g_strfreev);
+  if (priv->values)
+    {
+      guint n_fields;
+
+      /* Not g_strfreev(): unset fields are NULL in the middle of the array. */
+      fn_entity_get_fields (FN_RECORD_GET_CLASS (self)->entity, &n_fields);
+      for (guint i = 0; i < n_fields; i++)
+        g_free (priv->values[i]);
+      g_clear_pointer (&priv->values, g_free);
+    }
 
   G_OBJECT_CLASS (fn_record_parent_class)->finalize (object);
 }
