@@ -1,10 +1,11 @@
-/* fn-test-demo-data.c
+/* fn-test-store-tool.c
  *
  * SPDX-FileCopyrightText: 2026 Field Notes authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Fills a data folder with demo data for the smoke tests:
- * fn-test-demo-data DIR [N_PATIENTS N_NOTES]
+ * What the smoke tests need from a store, without the GUI:
+ *   fn-test-store-tool demo DIR [N_PATIENTS N_NOTES]   fill DIR with demo data
+ *   fn-test-store-tool find-note DIR TITLE             exit 0 if a live note has TITLE
  */
 
 #define G_LOG_DOMAIN "fn-test"
@@ -13,30 +14,15 @@
 
 #include "fn-core.h"
 
-#include <stdlib.h>
-
-int
-main (int   argc,
-      char *argv[])
+static int
+load_demo (const char *data_dir,
+           guint       n_patients,
+           guint       n_notes)
 {
   g_autoptr (FnStore) store = NULL;
   g_autoptr (GError) error = NULL;
-  guint n_patients = 30;
-  guint n_notes = 200;
 
-  if (argc != 2 && argc != 4)
-    {
-      g_printerr ("Usage: %s DIR [N_PATIENTS N_NOTES]\n", argv[0]);
-      return 2;
-    }
-
-  if (argc == 4)
-    {
-      n_patients = (guint) g_ascii_strtoull (argv[2], NULL, 10);
-      n_notes = (guint) g_ascii_strtoull (argv[3], NULL, 10);
-    }
-
-  store = fn_store_new (argv[1], &error);
+  store = fn_store_new (data_dir, &error);
   if (!store || !fn_store_load_demo_data (store, n_patients, n_notes, &error))
     {
       g_printerr ("%s\n", error->message);
@@ -44,4 +30,63 @@ main (int   argc,
     }
 
   return 0;
+}
+
+static int
+find_note (const char *data_dir,
+           const char *title)
+{
+  g_autoptr (FnStore) store = NULL;
+  g_autoptr (GPtrArray) patients = NULL;
+  g_autoptr (GError) error = NULL;
+
+  store = fn_store_new (data_dir, &error);
+  if (store)
+    patients = fn_store_list_patients (store, NULL, &error);
+  if (!patients)
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  for (guint i = 0; i < patients->len; i++)
+    {
+      g_autoptr (GPtrArray) notes = NULL;
+
+      notes = fn_store_list_notes (store, fn_record_get_id (patients->pdata[i]), &error);
+      if (!notes)
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+
+      for (guint j = 0; j < notes->len; j++)
+        if (g_strcmp0 (fn_note_get_title (notes->pdata[j]), title) == 0)
+          {
+            g_print ("found: %s\n", fn_record_get_id (notes->pdata[j]));
+            return 0;
+          }
+    }
+
+  g_printerr ("No note titled “%s”\n", title);
+  return 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc >= 3 && g_str_equal (argv[1], "demo"))
+    {
+      guint n_patients = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 30;
+      guint n_notes = argc > 4 ? (guint) g_ascii_strtoull (argv[4], NULL, 10) : 200;
+
+      return load_demo (argv[2], n_patients, n_notes);
+    }
+
+  if (argc == 4 && g_str_equal (argv[1], "find-note"))
+    return find_note (argv[2], argv[3]);
+
+  g_printerr ("Usage: %s demo DIR [N_PATIENTS N_NOTES] | find-note DIR TITLE\n", argv[0]);
+  return 2;
 }
