@@ -101,6 +101,13 @@ fn_mock_add_user (FnMockStorage  *storage,
       return FALSE;
     }
 
+  user = fn_mock_storage_find_user (storage, name, NULL);
+  if (user)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "A user called “%s” already exists.", name);
+      return FALSE;
+    }
+
   user = fn_mock_user_new (id, name, role);
   user->password_hash = fn_mock_password_hash (password, error);
   if (!user->password_hash)

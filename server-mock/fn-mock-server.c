@@ -690,17 +690,22 @@ is_faultable (const char *path)
   return strcmp (path, API "/changes") == 0 || g_str_has_prefix (path, BLOBS_PREFIX);
 }
 
-static gboolean
-unpause_cb (gpointer data)
+/* Counts a request out once, however it ended. */
+static void
+request_done (FnMockServer      *self,
+              SoupServerMessage *msg)
 {
-  SoupServerMessage *msg = data;
+  if (g_object_get_data (G_OBJECT (msg), "fn-done"))
+    return;
 
-  soup_server_message_unpause (msg);
-  return G_SOURCE_REMOVE;
+  g_object_set_data (G_OBJECT (msg), "fn-done", GINT_TO_POINTER (1));
+  if (self->in_flight > 0)
+    self->in_flight--;
 }
 
 static void
-drop_connection (SoupServerMessage *msg)
+drop_connection (FnMockServer      *self,
+                 SoupServerMessage *msg)
 {
   g_autoptr (GIOStream) stream = NULL;
   gint64 start = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "fn-start-ms"));
@@ -713,10 +718,24 @@ drop_connection (SoupServerMessage *msg)
            g_get_monotonic_time () / 1000 - start,
            user_id ? user_id : "-");
   g_object_set_data (G_OBJECT (msg), "fn-logged", GINT_TO_POINTER (1));
+  request_done (self, msg);
 
   stream = soup_server_message_steal_connection (msg);
   if (stream)
     g_io_stream_close (stream, NULL, NULL);
+}
+
+static gboolean
+unpause_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  FnMockServer *self = g_object_get_data (G_OBJECT (msg), "fn-server");
+
+  soup_server_message_unpause (msg);
+  if (self && g_object_get_data (G_OBJECT (msg), "fn-drop"))
+    drop_connection (self, msg);
+
+  return G_SOURCE_REMOVE;
 }
 
 /* The main handler */
@@ -774,16 +793,22 @@ handle_request_cb (SoupServer        *server,
       set_problem (msg, 404, "not_found", "There is nothing at this address.");
     }
 
+  /* The request has been applied; now the client never hears of it. */
   if (faultable && self->config.fault_drop_rate > 0 &&
       g_rand_double (self->rand) < self->config.fault_drop_rate)
     {
-      drop_connection (msg);
-      return;
+      if (self->config.fault_latency_ms == 0)
+        {
+          drop_connection (self, msg);
+          return;
+        }
+      g_object_set_data (G_OBJECT (msg), "fn-drop", GINT_TO_POINTER (1));
     }
 
 done:
   if (faultable && self->config.fault_latency_ms > 0)
     {
+      g_object_set_data (G_OBJECT (msg), "fn-server", self);
       soup_server_message_pause (msg);
       g_timeout_add_full (G_PRIORITY_DEFAULT, self->config.fault_latency_ms, unpause_cb,
                           g_object_ref (msg), g_object_unref);
@@ -950,8 +975,7 @@ log_request (FnMockServer      *self,
   const char *user_id = g_object_get_data (G_OBJECT (msg), "fn-user-id");
   GUri *uri = soup_server_message_get_uri (msg);
 
-  if (self->in_flight > 0)
-    self->in_flight--;
+  request_done (self, msg);
 
   if (g_object_get_data (G_OBJECT (msg), "fn-logged"))
     return;
