@@ -39,6 +39,8 @@
   "  author_id TEXT, kind TEXT, visit_at TEXT, title TEXT, body TEXT, status TEXT," \
   "  visit_ms INTEGER NOT NULL DEFAULT 0);" \
   "CREATE INDEX notes_by_patient ON notes (patient_id, visit_ms DESC);" \
+  "CREATE INDEX patients_by_name ON patients" \
+  "  (family_name COLLATE NOCASE, given_name COLLATE NOCASE, id);" \
   "CREATE TABLE signatures (" \
   "  seq INTEGER PRIMARY KEY," \
   "  id TEXT NOT NULL UNIQUE," \
@@ -97,10 +99,10 @@
 #define FN_STORE_MIGRATION_2 \
   "CREATE VIRTUAL TABLE patients_fts USING fts5 (" \
   "  given_name, family_name, content='patients', content_rowid='seq'," \
-  "  tokenize='unicode61 remove_diacritics 2');" \
+  "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');" \
   "CREATE VIRTUAL TABLE notes_fts USING fts5 (" \
   "  title, body, content='notes', content_rowid='seq'," \
-  "  tokenize='unicode61 remove_diacritics 2');" \
+  "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');" \
   FN_STORE_FTS_TRIGGERS ("patients", "given_name", "family_name") \
   FN_STORE_FTS_TRIGGERS ("notes", "title", "body") \
   "INSERT INTO patients_fts (patients_fts) VALUES ('rebuild');" \

@@ -72,15 +72,18 @@ static const char * const tables[FN_N_ENTITIES] = {
   " WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = t.id) THEN 1" \
   " ELSE 0 END"
 
-/* A patient shows the state of its own record and of its notes. */
+/* A patient shows the state of its own record and of its notes. The
+ * outbox and the open conflicts are small, so they are grouped once per
+ * query instead of being looked up for each of thousands of patients. */
 #define PATIENT_SYNC_STATE_SQL \
-  "CASE" \
-  " WHEN EXISTS (SELECT 1 FROM notes n JOIN conflicts c ON c.record_id = n.id" \
-  "   WHERE n.patient_id = t.id AND n.deleted = 0 AND c.deleted = 0" \
-  "   AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')) THEN 2" \
-  " WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.patient_id = t.id AND o.state = 'rejected') THEN 3" \
-  " WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.patient_id = t.id) THEN 1" \
-  " ELSE 0 END"
+  "CASE WHEN pc.patient_id IS NOT NULL THEN 2 ELSE coalesce (po.worst, 0) END"
+
+#define PATIENT_SYNC_STATE_JOINS \
+  " LEFT JOIN (SELECT n.patient_id FROM conflicts c JOIN notes n ON n.id = c.record_id" \
+  "   WHERE c.deleted = 0 AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')" \
+  "   GROUP BY n.patient_id) pc ON pc.patient_id = t.id" \
+  " LEFT JOIN (SELECT patient_id, max (CASE WHEN state = 'rejected' THEN 3 ELSE 1 END) AS worst" \
+  "   FROM outbox GROUP BY patient_id) po ON po.patient_id = t.id"
 
 void
 fn_outbox_op_free (FnOutboxOp *op)
@@ -304,9 +307,11 @@ build_select (FnEntity    entity,
   for (guint i = 0; i < n_fields; i++)
     g_string_append_printf (sql, ", t.%s", fields[i].name);
 
-  g_string_append_printf (sql, ", %s FROM %s t %s",
-                          entity == FN_ENTITY_PATIENT ? PATIENT_SYNC_STATE_SQL : SYNC_STATE_SQL,
-                          tables[entity], where);
+  if (entity == FN_ENTITY_PATIENT)
+    g_string_append_printf (sql, ", %s FROM patients t %s %s",
+                            PATIENT_SYNC_STATE_SQL, PATIENT_SYNC_STATE_JOINS, where);
+  else
+    g_string_append_printf (sql, ", %s FROM %s t %s", SYNC_STATE_SQL, tables[entity], where);
 
   return g_string_free (sql, FALSE);
 }
@@ -629,21 +634,32 @@ check_references (FnStore   *self,
                   FnRecord  *record,
                   GError   **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (FnRecord) parent = NULL;
+  sqlite3_stmt *stmt;
+  gboolean found;
+  int rc;
 
   if (fn_record_get_entity (record) != FN_ENTITY_NOTE)
     return TRUE;
 
-  parent = load_record (self, FN_ENTITY_PATIENT, fn_record_get_field (record, "patient_id"),
-                        NULL, &local_error);
-  if (!parent || fn_record_get_deleted (parent))
+  stmt = get_statement (self, "SELECT 1 FROM patients WHERE id = ?1 AND deleted = 0", error);
+  if (!stmt)
+    return FALSE;
+
+  bind_text (stmt, 1, fn_record_get_field (record, "patient_id"));
+  rc = sqlite3_step (stmt);
+  found = rc == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      if (local_error && !g_error_matches (local_error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
-                     _("The note's patient is not on this laptop."));
+      set_sqlite_error (self, error, rc, _("reading a record"));
+      return FALSE;
+    }
+
+  if (!found)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                   _("The note's patient is not on this laptop."));
       return FALSE;
     }
 
