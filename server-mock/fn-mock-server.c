@@ -494,7 +494,9 @@ handle_pull (FnMockServer      *self,
   if (!user)
     return;
 
-  if (!parse_int_param (query, "since", 0, G_MAXINT64, &since))
+  if (!parse_int_param (query, "since", 0, G_MAXINT64, &since) ||
+      (query && g_hash_table_contains (query, "since") &&
+       !*(const char *)g_hash_table_lookup (query, "since")))
     {
       set_problem (msg, 400, "invalid_parameter", "since must be a cursor from an earlier pull.");
       return;
@@ -954,12 +956,29 @@ events_websocket_cb (SoupServer              *server,
 
 /* Logging: one line per request, never a token, password or record text. */
 
+/* libsoup answers some requests itself while reading the headers (for
+ * example 400 for a path with an encoded "/" or ".."); give those a
+ * problem body like every other error. */
+static void
+on_message_got_headers_cb (SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  guint status = soup_server_message_get_status (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (status >= 400 && !soup_message_headers_get_content_type (headers, NULL))
+    set_problem (msg, status, status == 400 ? "invalid_request" : "error",
+                 "The request could not be understood.");
+}
+
 static void
 on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
                        gpointer           user_data)
 {
   FnMockServer *self = user_data;
+
+  g_signal_connect_after (msg, "got-headers", G_CALLBACK (on_message_got_headers_cb), self);
 
   self->in_flight++;
   g_object_set_data (G_OBJECT (msg), "fn-start-ms",
