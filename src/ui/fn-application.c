@@ -144,7 +144,6 @@ static const struct
   { "window.close", { "<Control>w", NULL } },
   { "win.new-note", { "<Control>n", NULL } },
   { "win.search", { "<Control>f", NULL } },
-  { "win.delete-note", { "<Control>Delete", NULL } },
   { "win.back", { "<Alt>Left", NULL } },
 };
 

@@ -200,6 +200,8 @@ load_note (FnNoteEditor *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->title_row),
                          self->note ? fn_note_get_title (self->note) ?: "" : "");
+  /* Put the cursor at the end rather than leave the text selected. */
+  gtk_editable_set_position (GTK_EDITABLE (self->title_row), -1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
                             self->note ? fn_note_get_body (self->note) ?: "" : "", -1);
   adw_combo_row_set_selected (self->kind_row, kind_index);
@@ -563,4 +565,8 @@ fn_note_editor_focus (FnNoteEditor *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+
+  /* Focus may have passed through the title on its way, which selects it. */
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->title_row)))
+    gtk_editable_select_region (GTK_EDITABLE (self->title_row), -1, -1);
 }
