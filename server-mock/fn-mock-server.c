@@ -481,6 +481,31 @@ parse_int_param (GHashTable *query,
   return TRUE;
 }
 
+/* libsoup's form decoding silently drops pairs it cannot decode; a
+ * parameter that is in the raw query but not in @query was malformed. */
+static gboolean
+has_undecodable_param (SoupServerMessage *msg,
+                       GHashTable        *query)
+{
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_auto (GStrv) pairs = NULL;
+
+  if (!raw)
+    return FALSE;
+
+  pairs = g_strsplit (raw, "&", -1);
+  for (guint i = 0; pairs[i]; i++)
+    {
+      g_autofree char *name = g_strndup (pairs[i], strcspn (pairs[i], "="));
+
+      if ((strcmp (name, "since") == 0 || strcmp (name, "limit") == 0) &&
+          (!query || !g_hash_table_contains (query, name)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 handle_pull (FnMockServer      *self,
              SoupServerMessage *msg,
@@ -494,6 +519,11 @@ handle_pull (FnMockServer      *self,
   if (!user)
     return;
 
+  if (has_undecodable_param (msg, query))
+    {
+      set_problem (msg, 400, "invalid_parameter", "A query parameter is not valid.");
+      return;
+    }
   if (!parse_int_param (query, "since", 0, G_MAXINT64, &since) ||
       (query && g_hash_table_contains (query, "since") &&
        !*(const char *)g_hash_table_lookup (query, "since")))
