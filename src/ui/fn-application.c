@@ -35,10 +35,9 @@ show_store_error (FnApplication *self,
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
 
-  /* Translators: the first %s is the reason, the second a folder. */
-  body = g_strdup_printf (_("%s\n\nYour notes are kept in “%s”. Check that this "
-                            "folder exists and that you may write to it, then "
-                            "start Field Notes again."),
+  /* Translators: %s says what went wrong, as a sentence. */
+  body = g_strdup_printf (_("%s\n\nCheck that the folder “%s” can be written to, "
+                            "then start Field Notes again."),
                           error->message, data_dir);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (NULL,

@@ -308,6 +308,63 @@ on_time_spin_output_cb (GtkSpinButton *spin,
   return TRUE;
 }
 
+static gboolean
+same_fields (FnRecord *a,
+             FnRecord *b)
+{
+  guint n_fields;
+  const FnFieldSpec *fields = fn_entity_get_fields (FN_ENTITY_NOTE, &n_fields);
+
+  for (guint i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fn_record_get_field (a, fields[i].name),
+                   fn_record_get_field (b, fields[i].name)) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Someone else changed the note (the command-line client, later a sync):
+ * show their version unless the caregiver is in the middle of an edit, which
+ * then wins when it is saved. */
+static void
+on_store_changed_cb (FnNoteEditor *self,
+                     FnEntity      entity,
+                     const char   *id,
+                     FnStore      *store)
+{
+  g_autoptr (FnRecord) fresh = NULL;
+  const char *note_id;
+
+  if (entity != FN_ENTITY_NOTE || !self->note || self->dirty)
+    return;
+
+  note_id = fn_record_get_id (FN_RECORD (self->note));
+  if (!note_id || (id && g_strcmp0 (id, note_id) != 0))
+    return;
+
+  fresh = fn_store_get (store, FN_ENTITY_NOTE, note_id, NULL);
+  if (!fresh)
+    return;
+
+  if (fn_record_get_deleted (fresh))
+    {
+      fn_record_set_deleted (FN_RECORD (self->note), TRUE);
+      return;
+    }
+
+  if (same_fields (fresh, FN_RECORD (self->note)))
+    {
+      fn_record_update_from (FN_RECORD (self->note), fresh);
+      return;
+    }
+
+  g_debug ("Note %s changed in the store; reloading", note_id);
+  g_clear_object (&self->note);
+  self->note = FN_NOTE (g_steal_pointer (&fresh));
+  load_note (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+}
+
 static void
 fn_note_editor_dispose (GObject *object)
 {
@@ -465,8 +522,17 @@ fn_note_editor_set_store (FnNoteEditor *self,
   g_return_if_fail (FN_IS_NOTE_EDITOR (self));
   g_return_if_fail (!store || FN_IS_STORE (store));
 
-  if (g_set_object (&self->store, store))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  if (self->store == store)
+    return;
+
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, on_store_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
 /**

@@ -294,6 +294,23 @@ on_note_editor_saved_cb (FnWindow *self)
 }
 
 static void
+on_store_changed_cb (FnWindow   *self,
+                     FnEntity    entity,
+                     const char *id,
+                     FnStore    *store)
+{
+  FnNote *note = fn_note_editor_get_note (self->note_editor);
+
+  /* The note being read was deleted elsewhere: there is nothing to edit. */
+  if (entity == FN_ENTITY_NOTE && is_showing_note (self) && note &&
+      fn_record_get_deleted (FN_RECORD (note)) && !fn_note_editor_get_dirty (self->note_editor))
+    {
+      fn_note_editor_set_note (self->note_editor, NULL);
+      close_note (self);
+    }
+}
+
+static void
 window_search_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -477,6 +494,8 @@ fn_window_constructed (GObject *object)
 
   fn_patient_page_set_store (self->patient_page, self->store);
   fn_note_editor_set_store (self->note_editor, self->store);
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   update_sidebar (self);
   update_title (self);

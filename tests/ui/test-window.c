@@ -455,6 +455,63 @@ test_actions_enabled (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (child (fixture, FN_TYPE_WINDOW, "new_note_button")));
 }
 
+static void
+test_external_change (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  FnPatient *patient = first_patient (fixture);
+  FnPatientPage *page = child (fixture, FN_TYPE_WINDOW, "patient_page");
+  FnNoteEditor *editor = get_editor (fixture);
+  GtkEditable *title_row = child (fixture, FN_TYPE_NOTE_EDITOR, "title_row");
+  GtkStack *content_stack = child (fixture, FN_TYPE_WINDOW, "content_stack");
+  g_autoptr (FnNote) first = NULL;
+  g_autoptr (FnRecord) other = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_true (fn_window_show_patient (fixture->window, patient));
+  first = g_list_model_get_item (fn_patient_page_get_notes (page), 0);
+  id = g_strdup (fn_record_get_id (FN_RECORD (first)));
+  activate (fixture, "win.open-note", g_variant_new_string (id));
+
+  /* Changed elsewhere while only read here: the editor follows. */
+  other = fn_store_get (fixture->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_no_error (error);
+  g_object_set (other, "title", "Changed by the command line", NULL);
+  g_assert_true (fn_store_save (fixture->store, other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_editable_get_text (title_row), ==, "Changed by the command line");
+
+  /* Changed elsewhere in the middle of an edit: the caregiver's text stays. */
+  set_title (fixture, "Typed here");
+  g_object_set (other, "title", "Changed again elsewhere", NULL);
+  g_assert_true (fn_store_save (fixture->store, other, &error));
+  g_assert_cmpstr (gtk_editable_get_text (title_row), ==, "Typed here");
+  g_assert_true (fn_note_editor_save (editor, &error));
+  g_assert_no_error (error);
+
+  /* Deleted elsewhere while read here: back to the patient. */
+  g_assert_true (fn_store_delete (fixture->store, FN_ENTITY_NOTE, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (content_stack), ==, "patient");
+}
+
+static void
+test_window_state (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.fieldnotes.FieldNotes");
+  gboolean stop = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 650);
+  g_signal_emit_by_name (fixture->window, "close-request", &stop);
+  g_assert_false (stop);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 650);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +529,8 @@ main (int   argc,
   ADD ("/ui/window/invalid-keeps-text", test_invalid_keeps_text);
   ADD ("/ui/window/delete-undo", test_delete_undo);
   ADD ("/ui/window/actions", test_actions_enabled);
+  ADD ("/ui/window/external-change", test_external_change);
+  ADD ("/ui/window/state", test_window_state);
 
   return g_test_run ();
 }
