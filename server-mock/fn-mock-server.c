@@ -885,6 +885,7 @@ static void
 notify_event_clients (FnMockServer *self)
 {
   gint64 head = fn_mock_storage_get_head (self->storage);
+  g_autoptr (GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *cursor = NULL;
 
   if (head == self->notified_head)
@@ -897,12 +898,12 @@ notify_event_clients (FnMockServer *self)
       EventClient *client = g_ptr_array_index (self->event_clients, i);
       g_autoptr (FnMockUser) still = NULL;
 
-      /* A revoked or expired session loses its socket too. */
+      /* A revoked or expired session loses its socket too (closed after
+       * the loop, which must not see the array change). */
       still = fn_mock_storage_find_session (self->storage, client->user->token_hash, now_s ());
       if (!still)
         {
-          soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                           "session ended");
+          g_ptr_array_add (ended, g_object_ref (client->connection));
           continue;
         }
 
@@ -915,6 +916,10 @@ notify_event_clients (FnMockServer *self)
         }
       client->cursor = head;
     }
+
+  for (guint i = 0; i < ended->len; i++)
+    soup_websocket_connection_close (g_ptr_array_index (ended, i),
+                                     SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "session ended");
 }
 
 static gboolean

@@ -371,6 +371,14 @@ check_op (FnMockSync    *self,
           return problem_set (problem, 403, "forbidden", "Only the office can add patients.");
         if (op->deleted && !office)
           return problem_set (problem, 403, "forbidden", "Only the office can delete patients.");
+        /* A caregiver's client may echo the unchanged list; only a change
+         * is refused. */
+        if (assigned && !office && existing &&
+            g_strcmp0 (assigned->value, fn_mock_record_get_value (existing, "assigned_to")) == 0)
+          {
+            g_ptr_array_remove (op->fields, assigned);
+            assigned = NULL;
+          }
         if (assigned && !office)
           return problem_set (problem, 403, "forbidden",
                               "Only the office can change who is assigned to a patient.");
@@ -834,7 +842,7 @@ apply_op (FnMockSync    *self,
                   if (op->deleted_clock)
                     set_str (&record->deleted_clock, op->deleted_clock);
                 }
-              if (op->fields->len > 0)
+              if (op->fields->len > 0 || !wins)
                 g_ptr_array_add (conflicts, conflict_new_deleted (FALSE, wins));
             }
           else if (op->deleted_clock &&
