@@ -41,7 +41,8 @@ struct _FnNoteEditor
   gboolean       loading;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_NOTE,
@@ -49,7 +50,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   SAVED,
   N_SIGNALS
 };

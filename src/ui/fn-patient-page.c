@@ -35,7 +35,8 @@ struct _FnPatientPage
   gulong             notify_id;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_PATIENT,

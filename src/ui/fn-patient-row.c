@@ -28,7 +28,8 @@ struct _FnPatientRow
   gulong     notify_id;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_PATIENT,
   N_PROPS

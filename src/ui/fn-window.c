@@ -50,7 +50,8 @@ struct _FnWindow
   gboolean            close_refused;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   N_PROPS
