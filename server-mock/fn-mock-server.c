@@ -885,7 +885,6 @@ static void
 notify_event_clients (FnMockServer *self)
 {
   gint64 head = fn_mock_storage_get_head (self->storage);
-  g_autoptr (GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *cursor = NULL;
 
   if (head == self->notified_head)
@@ -896,16 +895,6 @@ notify_event_clients (FnMockServer *self)
   for (guint i = 0; i < self->event_clients->len; i++)
     {
       EventClient *client = g_ptr_array_index (self->event_clients, i);
-      g_autoptr (FnMockUser) still = NULL;
-
-      /* A revoked or expired session loses its socket too (closed after
-       * the loop, which must not see the array change). */
-      still = fn_mock_storage_find_session (self->storage, client->user->token_hash, now_s ());
-      if (!still)
-        {
-          g_ptr_array_add (ended, g_object_ref (client->connection));
-          continue;
-        }
 
       if (fn_mock_sync_has_changes (self->sync, client->user, client->cursor))
         {
@@ -915,6 +904,24 @@ notify_event_clients (FnMockServer *self)
           soup_websocket_connection_send_text (client->connection, message);
         }
       client->cursor = head;
+    }
+}
+
+/* A revoked or expired session loses its socket too. The sockets are closed
+ * after the loop, which must not see the array change. */
+static void
+close_ended_sessions (FnMockServer *self)
+{
+  g_autoptr (GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->event_clients->len; i++)
+    {
+      EventClient *client = g_ptr_array_index (self->event_clients, i);
+      g_autoptr (FnMockUser) still = NULL;
+
+      still = fn_mock_storage_find_session (self->storage, client->user->token_hash, now_s ());
+      if (!still)
+        g_ptr_array_add (ended, g_object_ref (client->connection));
     }
 
   for (guint i = 0; i < ended->len; i++)
@@ -926,6 +933,7 @@ static gboolean
 poll_cb (gpointer user_data)
 {
   /* Catches writes by other processes (the admin subcommands). */
+  close_ended_sessions (user_data);
   notify_event_clients (user_data);
   return G_SOURCE_CONTINUE;
 }
