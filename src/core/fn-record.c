@@ -10,8 +10,10 @@
 
 #include "fn-record.h"
 
+#include "fn-conflict.h"
 #include "fn-note.h"
 #include "fn-patient.h"
+#include "fn-signature.h"
 
 #include <string.h>
 
@@ -296,7 +298,11 @@ fn_record_new (FnEntity entity)
       return g_object_new (FN_TYPE_NOTE, NULL);
 
     case FN_ENTITY_SIGNATURE:
+      return FN_RECORD (fn_signature_new ());
+
     case FN_ENTITY_CONFLICT:
+      return FN_RECORD (fn_conflict_new ());
+
     case FN_N_ENTITIES:
     case FN_ENTITY_INVALID:
     default:

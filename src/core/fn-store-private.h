@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "fn-store.h"
@@ -27,5 +28,27 @@ gboolean  fn_store_insert_synced  (FnStore     *self,
 void      fn_store_emit_changed   (FnStore     *self,
                                    FnEntity     entity,
                                    const char  *id);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* What the sync engine's worker does with its own connection. */
+GPtrArray *fn_store_begin_push     (FnStore     *self,
+                                    guint        limit,
+                                    GError     **error);
+gboolean   fn_store_finish_push    (FnStore     *self,
+                                    GPtrArray   *ops,
+                                    JsonArray   *results,
+                                    guint       *n_rejected,
+                                    GError     **error);
+gboolean   fn_store_apply_pull     (FnStore     *self,
+                                    JsonArray   *changes,
+                                    const char  *cursor,
+                                    guint       *n_applied,
+                                    GError     **error);
+gboolean   fn_store_set_last_sync  (FnStore     *self,
+                                    gint64       when_ms,
+                                    GError     **error);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "fn-demo.h"
 #include "fn-note.h"
 #include "fn-patient.h"
+#include "fn-record-json.h"
 #include "fn-store-private.h"
 #include "fn-store-schema.h"
 
@@ -205,6 +206,15 @@ exec_sql (FnStore     *self,
     }
 
   return TRUE;
+}
+
+static gboolean
+invalid_response (GError     **error,
+                  const char  *what)
+{
+  g_set_error (error, FN_VALIDATION_ERROR, FN_VALIDATION_ERROR_INVALID,
+               _("The server's answer is not valid (%s), so nothing was changed."), what);
+  return FALSE;
 }
 
 static gboolean
@@ -1703,4 +1713,445 @@ fn_store_load_demo_data (FnStore  *self,
   fn_store_emit_changed (self, FN_ENTITY_NOTE, NULL);
 
   return TRUE;
+}
+
+/* The names (fields and "deleted") that local ops still have to deliver:
+ * a pulled or acknowledged server record must not overwrite them. */
+static GHashTable *
+load_pending_names (FnStore     *self,
+                    const char  *record_id,
+                    GError     **error)
+{
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = get_statement (self,
+                        "SELECT clock FROM outbox WHERE record_id = ?1"
+                        " AND state IN ('pending', 'sending')",
+                        error);
+  if (!stmt)
+    return NULL;
+
+  bind_text (stmt, 1, record_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (JsonObject) clock = parse_object ((const char *)sqlite3_column_text (stmt, 0));
+      g_autoptr (GList) members = json_object_get_members (clock);
+
+      for (GList *l = members; l; l = l->next)
+        g_hash_table_add (names, g_strdup (l->data));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("reading pending changes"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&names);
+}
+
+static void
+observe_clock (FnStore    *self,
+               JsonObject *clock)
+{
+  g_autoptr (GList) members = json_object_get_members (clock);
+
+  for (GList *l = members; l; l = l->next)
+    fn_clock_observe (self->clock, json_object_get_string_member (clock, l->data));
+}
+
+/* Takes the server's version of a record, keeping every field that a local
+ * op has not delivered yet (the push merges those on the server). */
+static gboolean
+apply_server_record (FnStore     *self,
+                     FnRecord    *server,
+                     JsonObject  *server_clock,
+                     GError     **error)
+{
+  FnEntity entity = fn_record_get_entity (server);
+  const char *id = fn_record_get_id (server);
+  g_autoptr (GHashTable) pending = NULL;
+  g_autoptr (FnRecord) local = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonObject) clock = json_object_new ();
+  g_autofree char *local_clock_json = NULL;
+  g_autofree char *clock_json = NULL;
+
+  observe_clock (self, server_clock);
+  merge_object (clock, server_clock);
+
+  local = load_record (self, entity, id, &local_clock_json, &local_error);
+  if (!local && !g_error_matches (local_error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (local)
+    {
+      g_autoptr (JsonObject) local_clock = parse_object (local_clock_json);
+      GHashTableIter iter;
+      const char *name;
+
+      if (!(pending = load_pending_names (self, id, error)))
+        return FALSE;
+
+      g_hash_table_iter_init (&iter, pending);
+      while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
+        {
+          if (g_str_equal (name, "deleted"))
+            fn_record_set_deleted (server, fn_record_get_deleted (local));
+          else if (fn_entity_find_field (entity, name))
+            fn_record_set_field (server, name, fn_record_get_field (local, name));
+          else
+            continue;
+
+          if (json_object_has_member (local_clock, name))
+            json_object_set_string_member (clock, name,
+                                           json_object_get_string_member (local_clock, name));
+        }
+    }
+
+  clock_json = object_to_string (clock);
+  return write_row (self, server, !local, clock_json, error);
+}
+
+static gboolean
+remove_patient (FnStore     *self,
+                const char  *patient_id,
+                GError     **error)
+{
+  static const char * const undelivered_kept[] = {
+    /* Notes, their signatures and conflicts go, except what a local op
+     * still has to deliver: that stays visible as undelivered work. */
+    "DELETE FROM conflicts WHERE record_id IN (SELECT id FROM notes WHERE patient_id = ?1"
+    "  AND id NOT IN (SELECT record_id FROM outbox))",
+    "DELETE FROM signatures WHERE note_id IN (SELECT id FROM notes WHERE patient_id = ?1)"
+    "  AND id NOT IN (SELECT record_id FROM outbox)",
+    "DELETE FROM notes WHERE patient_id = ?1 AND id NOT IN (SELECT record_id FROM outbox)",
+    "DELETE FROM conflicts WHERE record_id = ?1"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox WHERE patient_id = ?1)",
+    "DELETE FROM patients WHERE id = ?1"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox WHERE patient_id = ?1)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (undelivered_kept); i++)
+    {
+      sqlite3_stmt *stmt = get_statement (self, undelivered_kept[i], error);
+
+      if (!stmt)
+        return FALSE;
+      bind_text (stmt, 1, patient_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * fn_store_begin_push:
+ *
+ * Marks up to @limit ops, oldest first, as being sent and returns them.
+ * Ops left "sending" by an interrupted run are sent again with the same op
+ * id, which the server recognises as duplicates.
+ *
+ * Returns: (transfer full) (element-type FnOutboxOp): the ops to push
+ */
+GPtrArray *
+fn_store_begin_push (FnStore  *self,
+                     guint     limit,
+                     GError  **error)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify)fn_outbox_op_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(all = fn_store_list_outbox (self, error)))
+    return NULL;
+
+  for (guint i = 0; i < all->len && ops->len < limit; i++)
+    {
+      FnOutboxOp *op = g_ptr_array_index (all, i);
+
+      if (g_str_equal (op->state, "rejected"))
+        continue;
+      g_ptr_array_add (ops, g_ptr_array_steal_index (all, i--));
+    }
+
+  if (ops->len == 0)
+    return g_steal_pointer (&ops);
+
+  if (!fn_store_begin (self, error))
+    return NULL;
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      FnOutboxOp *op = g_ptr_array_index (ops, i);
+
+      stmt = get_statement (self,
+                            "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+                            " WHERE seq = ?1",
+                            error);
+      if (!stmt)
+        break;
+      sqlite3_bind_int64 (stmt, 1, op->seq);
+      if (!step_done (self, stmt, error))
+        {
+          stmt = NULL;
+          break;
+        }
+      g_free (op->state);
+      op->state = g_strdup ("sending");
+    }
+
+  if (!stmt || !fn_store_commit (self, error))
+    {
+      if (self->in_transaction)
+        fn_store_rollback (self);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ops);
+}
+
+typedef struct
+{
+  const char *status;
+  FnRecord *record;
+  JsonObject *clock;
+  char *error;
+} PushResult;
+
+static void
+push_result_clear (PushResult *result)
+{
+  g_clear_object (&result->record);
+  g_clear_pointer (&result->clock, json_object_unref);
+  g_clear_pointer (&result->error, g_free);
+}
+
+static gboolean
+parse_push_result (JsonNode    *node,
+                   FnOutboxOp  *op,
+                   PushResult  *result,
+                   GError     **error)
+{
+  JsonObject *object;
+  JsonNode *record;
+  JsonNode *problem;
+  const char *status;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid_response (error, "a push result is not an object");
+
+  object = json_node_get_object (node);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "op_id", NULL), op->op_id) != 0)
+    return invalid_response (error, "push results do not match the ops sent");
+
+  status = json_object_get_string_member_with_default (object, "status", "");
+  if (g_str_equal (status, "rejected"))
+    {
+      problem = json_object_get_member (object, "error");
+      result->status = "rejected";
+      if (problem && JSON_NODE_HOLDS_OBJECT (problem))
+        {
+          JsonObject *p = json_node_get_object (problem);
+          const char *detail = json_object_get_string_member_with_default (p, "detail", NULL);
+
+          result->error = g_strdup (detail ? detail
+                                           : json_object_get_string_member_with_default (p, "title", NULL));
+        }
+      if (!result->error)
+        result->error = g_strdup (_("The office refused this change."));
+      return TRUE;
+    }
+
+  if (!g_str_equal (status, "applied") && !g_str_equal (status, "duplicate") &&
+      !g_str_equal (status, "conflict"))
+    return invalid_response (error, "unknown push status");
+
+  result->status = g_str_equal (status, "applied") ? "applied"
+                   : g_str_equal (status, "duplicate") ? "duplicate" : "conflict";
+
+  record = json_object_get_member (object, "record");
+  result->record = fn_record_from_json (record, &result->clock, NULL, error);
+  if (!result->record)
+    return FALSE;
+  if (g_strcmp0 (fn_record_get_id (result->record), op->record_id) != 0 ||
+      fn_record_get_entity (result->record) != op->entity)
+    return invalid_response (error, "a push result is about another record");
+
+  return TRUE;
+}
+
+/**
+ * fn_store_finish_push:
+ * @ops: (element-type FnOutboxOp): what fn_store_begin_push() returned
+ * @results: the server's "results" array
+ *
+ * Validates every result, then in one transaction clears acknowledged ops,
+ * stores the server's records (keeping fields still pending) and marks
+ * rejected ops with the server's reason. Nothing leaves the outbox before
+ * the server has acknowledged it.
+ */
+gboolean
+fn_store_finish_push (FnStore    *self,
+                      GPtrArray  *ops,
+                      JsonArray  *results,
+                      guint      *n_rejected,
+                      GError    **error)
+{
+  g_autofree PushResult *parsed = NULL;
+  guint n = MIN (ops->len, json_array_get_length (results));
+  gboolean ok = TRUE;
+
+  if (n_rejected)
+    *n_rejected = 0;
+
+  if (json_array_get_length (results) > ops->len)
+    return invalid_response (error, "more push results than ops");
+
+  parsed = g_new0 (PushResult, n + 1);
+  for (guint i = 0; i < n && ok; i++)
+    ok = parse_push_result (json_array_get_element (results, i),
+                            g_ptr_array_index (ops, i), &parsed[i], error);
+
+  if (ok && (ok = fn_store_begin (self, error)))
+    {
+      for (guint i = 0; i < n && ok; i++)
+        {
+          FnOutboxOp *op = g_ptr_array_index (ops, i);
+          sqlite3_stmt *stmt;
+
+          if (g_str_equal (parsed[i].status, "rejected"))
+            {
+              stmt = get_statement (self,
+                                    "UPDATE outbox SET state = 'rejected', last_error = ?2,"
+                                    " updated_at = ?3 WHERE op_id = ?1",
+                                    error);
+              ok = stmt != NULL;
+              if (ok)
+                {
+                  bind_text (stmt, 1, op->op_id);
+                  bind_text (stmt, 2, parsed[i].error);
+                  sqlite3_bind_int64 (stmt, 3, now_ms ());
+                  ok = step_done (self, stmt, error);
+                }
+              if (ok && n_rejected)
+                (*n_rejected)++;
+              continue;
+            }
+
+          stmt = get_statement (self, "DELETE FROM outbox WHERE op_id = ?1", error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              bind_text (stmt, 1, op->op_id);
+              ok = step_done (self, stmt, error) &&
+                   apply_server_record (self, parsed[i].record, parsed[i].clock, error);
+            }
+        }
+
+      ok = ok && persist_clock (self, error) && fn_store_commit (self, error);
+      if (!ok && self->in_transaction)
+        fn_store_rollback (self);
+    }
+
+  for (guint i = 0; i < n; i++)
+    push_result_clear (&parsed[i]);
+
+  return ok;
+}
+
+/**
+ * fn_store_apply_pull:
+ * @changes: the page's "changes" array
+ * @cursor: the page's cursor, stored with the page
+ *
+ * Validates the whole page, then applies it and the new cursor in one
+ * transaction, so that a crash repeats at most this page.
+ */
+gboolean
+fn_store_apply_pull (FnStore     *self,
+                     JsonArray   *changes,
+                     const char  *cursor,
+                     guint       *n_applied,
+                     GError     **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) clocks = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  g_autoptr (GArray) removed = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  guint length = json_array_get_length (changes);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+
+  if (!cursor || !*cursor || strlen (cursor) > FN_STRING_MAX_BYTES ||
+      !g_utf8_validate (cursor, -1, NULL))
+    return invalid_response (error, "the pull cursor is missing");
+
+  for (guint i = 0; i < length; i++)
+    {
+      JsonObject *clock = NULL;
+      gboolean is_removed = FALSE;
+      FnRecord *record = fn_record_from_json (json_array_get_element (changes, i), &clock,
+                                              &is_removed, error);
+
+      if (!record)
+        return FALSE;
+      g_ptr_array_add (records, record);
+      g_ptr_array_add (clocks, clock);
+      g_array_append_val (removed, is_removed);
+    }
+
+  if (!fn_store_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < length && ok; i++)
+    {
+      FnRecord *record = g_ptr_array_index (records, i);
+
+      if (g_array_index (removed, gboolean, i))
+        ok = remove_patient (self, fn_record_get_id (record), error);
+      else
+        ok = apply_server_record (self, record, g_ptr_array_index (clocks, i), error);
+    }
+
+  if (ok)
+    {
+      stmt = get_statement (self, "UPDATE sync_state SET cursor = ?1 WHERE id = 1", error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          bind_text (stmt, 1, cursor);
+          ok = step_done (self, stmt, error);
+        }
+    }
+
+  ok = ok && persist_clock (self, error) && fn_store_commit (self, error);
+  if (!ok && self->in_transaction)
+    fn_store_rollback (self);
+
+  if (ok && n_applied)
+    *n_applied = length;
+
+  return ok;
+}
+
+gboolean
+fn_store_set_last_sync (FnStore  *self,
+                        gint64    when_ms,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = get_statement (self, "UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1",
+                                      error);
+
+  if (!stmt)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, when_ms);
+  return step_done (self, stmt, error);
 }
