@@ -8,10 +8,14 @@
 # temporary data directory, and reports in TAP.
 #
 # Usage: test-cli.py PATH-TO-field-notes-cli [TEST-NAME...]
+#
+# FN_CLI_WRAPPER, if set, is put in front of every run of the client, e.g.
+# FN_CLI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full".
 
 import datetime
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import stat
@@ -22,6 +26,7 @@ import traceback
 import uuid
 
 CLI = None
+WRAPPER = shlex.split(os.environ.get('FN_CLI_WRAPPER', ''))
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -65,7 +70,7 @@ class Env:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def run(self, *args, data_dir=True, env=None, stdin=None):
-        argv = [CLI]
+        argv = WRAPPER + [CLI]
         if data_dir is True:
             argv += ['--data-dir', self.data_dir]
         elif data_dir:
