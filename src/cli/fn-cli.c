@@ -172,8 +172,11 @@ find_command (int      argc,
 static void
 print_error (const GError *error)
 {
-  const char *message = error->message;
+  g_autofree char *message = g_strstrip (g_strdup (error->message));
   gsize len = strlen (message);
+
+  /* One line on stderr, whatever the message was made of. */
+  g_strdelimit (message, "\r\n", ' ');
 
   /* GOptionContext's messages are fragments; make each a sentence that
    * says what to do. */
