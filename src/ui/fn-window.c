@@ -191,6 +191,26 @@ restore_window_state (FnWindow *self)
 }
 
 static void
+select_current_patient (FnWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->patients);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; self->patient && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (FnPatient) patient = g_list_model_get_item (model, i);
+
+      if (patient == self->patient)
+        {
+          position = i;
+          break;
+        }
+    }
+
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+static void
 setup_patient_row_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       gpointer                  user_data)
@@ -227,7 +247,9 @@ on_selection_selected_item_cb (FnWindow *self)
   if (patient == self->patient && !adw_leaflet_get_folded (self->leaflet))
     return;
 
-  fn_window_show_patient (self, patient);
+  /* The note being edited could not be saved: stay with its patient. */
+  if (!fn_window_show_patient (self, patient))
+    select_current_patient (self);
 }
 
 static void
@@ -639,6 +661,9 @@ fn_window_init (FnWindow *self)
   g_object_bind_property (self->leaflet, "folded",
                           self->content_header, "show-start-title-buttons",
                           G_BINDING_SYNC_CREATE);
+
+  /* Typing while the patient list has the focus searches. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->patient_list_view));
 
   restore_window_state (self);
 }

@@ -513,6 +513,27 @@ test_window_state (Fixture       *fixture,
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+static void
+test_close_saves (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  FnPatient *patient = first_patient (fixture);
+  g_autoptr (FnNote) stored = NULL;
+  gboolean stop = TRUE;
+
+  g_assert_true (fn_window_show_patient (fixture->window, patient));
+  activate (fixture, "win.new-note", NULL);
+  set_title (fixture, "Saved when the window closed");
+  set_body (fixture, "Typed just before closing.");
+
+  g_signal_emit_by_name (fixture->window, "close-request", &stop);
+  g_assert_false (stop);
+
+  stored = find_stored_note (fixture, patient, "Saved when the window closed");
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (fn_note_get_body (stored), ==, "Typed just before closing.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +553,7 @@ main (int   argc,
   ADD ("/ui/window/actions", test_actions_enabled);
   ADD ("/ui/window/external-change", test_external_change);
   ADD ("/ui/window/state", test_window_state);
+  ADD ("/ui/window/close-saves", test_close_saves);
 
   return g_test_run ();
 }
