@@ -534,6 +534,46 @@ test_close_saves (Fixture       *fixture,
   g_assert_cmpstr (fn_note_get_body (stored), ==, "Typed just before closing.");
 }
 
+static gboolean
+is_folded (Fixture *fixture,
+           gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (child (fixture, FN_TYPE_WINDOW, "leaflet")));
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  AdwLeaflet *leaflet;
+  GtkWidget *back_button;
+
+  /* Half of a 1366 px laptop screen. */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 683, 768);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (spin_until (fixture, is_mapped, NULL, 5000));
+  g_assert_true (spin_until (fixture, is_folded, NULL, 5000));
+
+  leaflet = child (fixture, FN_TYPE_WINDOW, "leaflet");
+  back_button = child (fixture, FN_TYPE_WINDOW, "back_button");
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (fixture, FN_TYPE_WINDOW, "sidebar"));
+
+  g_assert_true (fn_window_show_patient (fixture->window, first_patient (fixture)));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (fixture, FN_TYPE_WINDOW, "content"));
+  g_assert_true (gtk_widget_get_visible (back_button));
+
+  activate (fixture, "win.back", NULL);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (fixture, FN_TYPE_WINDOW, "sidebar"));
+
+  /* Ctrl+F from the patient page comes back to the list's search. */
+  g_assert_true (fn_window_show_patient (fixture->window, first_patient (fixture)));
+  activate (fixture, "win.search", NULL);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (fixture, FN_TYPE_WINDOW, "sidebar"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +594,7 @@ main (int   argc,
   ADD ("/ui/window/external-change", test_external_change);
   ADD ("/ui/window/state", test_window_state);
   ADD ("/ui/window/close-saves", test_close_saves);
+  ADD ("/ui/window/narrow", test_narrow);
 
   return g_test_run ();
 }
