@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fn-clock.h"
+#include "fn-conflict.h"
 #include "fn-fields.h"
 #include "fn-note-list.h"
 #include "fn-note.h"
@@ -14,5 +15,9 @@
 #include "fn-patient.h"
 #include "fn-record-list.h"
 #include "fn-record.h"
+#include "fn-signature.h"
 #include "fn-store.h"
+#include "fn-sync-client.h"
+#include "fn-sync-engine.h"
+#include "fn-token-store.h"
 #include "fn-types.h"

@@ -19,6 +19,11 @@ typedef struct _FnPatientList FnPatientList;
 typedef struct _FnNoteList    FnNoteList;
 typedef struct _FnRecordList  FnRecordList;
 typedef struct _FnOutboxOp    FnOutboxOp;
+typedef struct _FnConflict    FnConflict;
+typedef struct _FnSignature   FnSignature;
+typedef struct _FnSyncEngine  FnSyncEngine;
+typedef struct _FnSyncClient  FnSyncClient;
+typedef struct _FnTokenStore  FnTokenStore;
 
 /* What a caregiver needs to know about one record. */
 typedef enum
