@@ -163,6 +163,10 @@ fn_application_handle_local_options (GApplication *app,
     {
       g_free (self->data_dir);
       self->data_dir = g_canonicalize_filename (data_dir, NULL);
+
+      /* Another data folder is another set of notes: don't hand this
+       * request to an instance that already runs on the default one. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
 
   return G_APPLICATION_CLASS (fn_application_parent_class)->handle_local_options (app, options);
