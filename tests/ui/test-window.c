@@ -141,10 +141,13 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
+  g_assert_finalize_object (window);
+  /* Toasts and list items go away from idles. */
   spin (50);
-  g_clear_object (&fixture->store);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
   remove_tree (fixture->data_dir);
   g_clear_pointer (&fixture->data_dir, g_free);
 }
