@@ -10,6 +10,7 @@
 
 #include "fn-store.h"
 
+#include "fn-conflict.h"
 #include "fn-demo.h"
 #include "fn-note.h"
 #include "fn-patient.h"
@@ -676,23 +677,24 @@ check_references (FnStore   *self,
   return TRUE;
 }
 
-/* The common part of save, delete and restore: writes @record with the
- * given changes, stamps each changed field with a new clock value and
- * records the op, all in one transaction. */
+/* The common part of save, delete, restore and conflict resolution: writes
+ * @record with the given changes, stamps each changed field with a new
+ * clock value and records the op. Runs inside the caller's transaction. */
 static gboolean
-write_change (FnStore     *self,
-              FnRecord    *record,
-              gboolean     insert,
-              const char  *old_clock_json,
-              GPtrArray   *changed,
-              gboolean     deleted_changed,
-              GError     **error)
+write_change_in_transaction (FnStore     *self,
+                             FnRecord    *record,
+                             gboolean     insert,
+                             const char  *old_clock_json,
+                             GPtrArray   *changed,
+                             gboolean     deleted_changed,
+                             GError     **error)
 {
   g_autoptr (JsonObject) clock = parse_object (old_clock_json);
   g_autoptr (JsonObject) op_fields = json_object_new ();
   g_autoptr (JsonObject) op_clock = json_object_new ();
   g_autofree char *clock_json = NULL;
-  FnEntity entity = fn_record_get_entity (record);
+
+  g_assert (self->in_transaction);
 
   for (guint i = 0; i < changed->len; i++)
     {
@@ -715,12 +717,31 @@ write_change (FnStore     *self,
 
   clock_json = object_to_string (clock);
 
+  if (!write_row (self, record, insert, clock_json, error) ||
+      !enqueue_op (self, record, fn_record_get_version (record), op_fields, op_clock, error) ||
+      !persist_clock (self, error))
+    return FALSE;
+
+  g_debug ("saved %s %s: %u fields", fn_entity_to_string (fn_record_get_entity (record)),
+           fn_record_get_id (record), changed->len);
+
+  return TRUE;
+}
+
+static gboolean
+write_change (FnStore     *self,
+              FnRecord    *record,
+              gboolean     insert,
+              const char  *old_clock_json,
+              GPtrArray   *changed,
+              gboolean     deleted_changed,
+              GError     **error)
+{
   if (!fn_store_begin (self, error))
     return FALSE;
 
-  if (!write_row (self, record, insert, clock_json, error) ||
-      !enqueue_op (self, record, fn_record_get_version (record), op_fields, op_clock, error) ||
-      !persist_clock (self, error) ||
+  if (!write_change_in_transaction (self, record, insert, old_clock_json, changed,
+                                    deleted_changed, error) ||
       !fn_store_commit (self, error))
     {
       if (self->in_transaction)
@@ -728,13 +749,32 @@ write_change (FnStore     *self,
       return FALSE;
     }
 
-  g_debug ("saved %s %s: %u fields", fn_entity_to_string (entity),
-           fn_record_get_id (record), changed->len);
-
   fn_record_set_sync_state (record, FN_SYNC_STATE_PENDING);
-  fn_store_emit_changed (self, entity, fn_record_get_id (record));
+  fn_store_emit_changed (self, fn_record_get_entity (record), fn_record_get_id (record));
 
   return TRUE;
+}
+
+/* The fields of @record that differ from @existing; all of them for a new
+ * record, so the server gets it whole. */
+static GPtrArray *
+diff_fields (FnRecord *record,
+             FnRecord *existing)
+{
+  GPtrArray *changed = g_ptr_array_new ();
+  const FnFieldSpec *fields;
+  guint n_fields;
+
+  fields = fn_entity_get_fields (fn_record_get_entity (record), &n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *value = fn_record_get_field (record, fields[i].name);
+
+      if (!existing || g_strcmp0 (value, fn_record_get_field (existing, fields[i].name)) != 0)
+        g_ptr_array_add (changed, (gpointer)&fields[i]);
+    }
+
+  return changed;
 }
 
 static void
@@ -1059,19 +1099,16 @@ fn_store_save (FnStore   *self,
                GError   **error)
 {
   g_autoptr (FnRecord) existing = NULL;
-  g_autoptr (GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr (GPtrArray) changed = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *clock_json = NULL;
-  const FnFieldSpec *fields;
   FnEntity entity;
-  guint n_fields;
 
   g_return_val_if_fail (FN_IS_STORE (self), FALSE);
   g_return_val_if_fail (FN_IS_RECORD (record), FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
   entity = fn_record_get_entity (record);
-  fields = fn_entity_get_fields (entity, &n_fields);
 
   if (fn_record_get_id (record) && !fn_validate_uuid (fn_record_get_id (record)))
     {
@@ -1107,14 +1144,7 @@ fn_store_save (FnStore   *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < n_fields; i++)
-    {
-      const char *value = fn_record_get_field (record, fields[i].name);
-
-      /* A new record sends every field so the server gets it whole. */
-      if (!existing || g_strcmp0 (value, fn_record_get_field (existing, fields[i].name)) != 0)
-        g_ptr_array_add (changed, (gpointer)&fields[i]);
-    }
+  changed = diff_fields (record, existing);
 
   if (existing)
     {
@@ -2154,4 +2184,161 @@ fn_store_set_last_sync (FnStore  *self,
 
   sqlite3_bind_int64 (stmt, 1, when_ms);
   return step_done (self, stmt, error);
+}
+
+/**
+ * fn_store_list_conflicts:
+ * @record_id: (nullable): only the conflicts of this record
+ *
+ * Returns: (transfer full) (element-type FnConflict): the unresolved note
+ *   text conflicts that wait for a person, oldest first
+ */
+GPtrArray *
+fn_store_list_conflicts (FnStore     *self,
+                         const char  *record_id,
+                         GError     **error)
+{
+  const char *params[] = { record_id, NULL };
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+
+  return load_records (self, FN_ENTITY_CONFLICT,
+                       "WHERE t.deleted = 0 AND t.resolved IS NOT 'true'"
+                       " AND t.field IN ('title', 'body')"
+                       " AND (?1 IS NULL OR t.record_id = ?1) ORDER BY t.seq",
+                       params, error);
+}
+
+/**
+ * fn_store_get_conflict_sides:
+ * @mine: (out) (transfer full): the text this laptop wrote
+ * @theirs: (out) (transfer full): the other text
+ *
+ * The clock of the note's field names the device whose write won: when it
+ * is this installation, the winning text is ours, otherwise the losing one.
+ */
+gboolean
+fn_store_get_conflict_sides (FnStore     *self,
+                             FnConflict  *conflict,
+                             char       **mine,
+                             char       **theirs,
+                             GError     **error)
+{
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (JsonObject) clock = NULL;
+  g_autofree char *clock_json = NULL;
+  const char *hlc;
+  const char *node = NULL;
+  gboolean won;
+
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FN_IS_CONFLICT (conflict), FALSE);
+
+  note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (conflict), &clock_json,
+                      error);
+  if (!note)
+    return FALSE;
+
+  clock = parse_object (clock_json);
+  hlc = json_object_get_string_member_with_default (clock, fn_conflict_get_field_name (conflict),
+                                                    NULL);
+  won = fn_hlc_parse (hlc, NULL, NULL, &node) &&
+        g_strcmp0 (node, fn_clock_get_node_id (self->clock)) == 0;
+
+  *mine = g_strdup (won ? fn_conflict_get_winning_value (conflict)
+                        : fn_conflict_get_losing_value (conflict));
+  *theirs = g_strdup (won ? fn_conflict_get_losing_value (conflict)
+                          : fn_conflict_get_winning_value (conflict));
+
+  return TRUE;
+}
+
+/**
+ * fn_store_resolve_conflict:
+ * @merged_text: (nullable): the text for %FN_CONFLICT_MERGED
+ *
+ * Writes the chosen text to the note (an ordinary write that syncs and
+ * wins by its newer clock) and closes the conflict, in one transaction.
+ */
+gboolean
+fn_store_resolve_conflict (FnStore           *self,
+                           const char        *conflict_id,
+                           FnConflictChoice   choice,
+                           const char        *merged_text,
+                           GError           **error)
+{
+  g_autoptr (FnRecord) conflict = NULL;
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (FnRecord) edited = NULL;
+  g_autoptr (GPtrArray) note_changes = NULL;
+  g_autoptr (GPtrArray) conflict_changes = NULL;
+  g_autofree char *note_clock = NULL;
+  g_autofree char *conflict_clock = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  const char *text;
+  const char *field;
+
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (!conflict_id || !(conflict = load_record (self, FN_ENTITY_CONFLICT, conflict_id,
+                                                &conflict_clock, error)))
+    {
+      if (!conflict_id)
+        g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                     _("No such record is stored on this laptop."));
+      return FALSE;
+    }
+
+  field = fn_conflict_get_field_name (FN_CONFLICT (conflict));
+  if (fn_conflict_get_resolved (FN_CONFLICT (conflict)) || fn_record_get_deleted (conflict) ||
+      (g_strcmp0 (field, "title") != 0 && g_strcmp0 (field, "body") != 0))
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                   _("This conflict does not need resolving."));
+      return FALSE;
+    }
+
+  if (!fn_store_get_conflict_sides (self, FN_CONFLICT (conflict), &mine, &theirs, error))
+    return FALSE;
+
+  text = choice == FN_CONFLICT_KEEP_MINE ? mine
+         : choice == FN_CONFLICT_KEEP_THEIRS ? theirs : merged_text;
+
+  note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (FN_CONFLICT (conflict)),
+                      &note_clock, error);
+  if (!note)
+    return FALSE;
+
+  edited = fn_record_copy (note);
+  fn_record_set_field (edited, field, text);
+  if (!fn_record_validate (edited, error))
+    return FALSE;
+
+  note_changes = diff_fields (edited, note);
+  fn_record_set_field (conflict, "resolved", "true");
+  conflict_changes = g_ptr_array_new ();
+  g_ptr_array_add (conflict_changes,
+                   (gpointer)fn_entity_find_field (FN_ENTITY_CONFLICT, "resolved"));
+
+  if (!fn_store_begin (self, error))
+    return FALSE;
+
+  if ((note_changes->len > 0 &&
+       !write_change_in_transaction (self, edited, FALSE, note_clock, note_changes, FALSE,
+                                     error)) ||
+      !write_change_in_transaction (self, conflict, FALSE, conflict_clock, conflict_changes,
+                                    FALSE, error) ||
+      !fn_store_commit (self, error))
+    {
+      if (self->in_transaction)
+        fn_store_rollback (self);
+      return FALSE;
+    }
+
+  fn_store_emit_changed (self, FN_ENTITY_NOTE, fn_record_get_id (edited));
+  fn_store_emit_changed (self, FN_ENTITY_CONFLICT, conflict_id);
+
+  return TRUE;
 }

@@ -106,6 +106,27 @@ gint64      fn_store_get_last_sync    (FnStore     *self);
 gboolean    fn_store_is_demo          (FnStore     *self);
 gboolean    fn_store_has_been_connected (FnStore   *self);
 
+typedef enum
+{
+  FN_CONFLICT_KEEP_MINE,
+  FN_CONFLICT_KEEP_THEIRS,
+  FN_CONFLICT_MERGED,
+} FnConflictChoice;
+
+GPtrArray  *fn_store_list_conflicts   (FnStore     *self,
+                                       const char  *record_id,
+                                       GError     **error);
+gboolean    fn_store_get_conflict_sides (FnStore   *self,
+                                       FnConflict  *conflict,
+                                       char       **mine,
+                                       char       **theirs,
+                                       GError     **error);
+gboolean    fn_store_resolve_conflict (FnStore     *self,
+                                       const char  *conflict_id,
+                                       FnConflictChoice choice,
+                                       const char  *merged_text,
+                                       GError     **error);
+
 gboolean    fn_store_load_demo_data   (FnStore     *self,
                                        guint        n_patients,
                                        guint        n_notes,
