@@ -24,6 +24,7 @@
 #define MAX_PULL_LIMIT 1000
 #define PING_INTERVAL_S 30
 #define GZIP_MIN_BYTES 1024
+#define MAX_LOGIN_STATES 10000
 
 typedef struct
 {
@@ -69,6 +70,16 @@ event_client_free (gpointer data)
   g_object_unref (client->connection);
   fn_mock_user_free (client->user);
   g_free (client);
+}
+
+static gboolean
+login_state_is_idle (gpointer key,
+                     gpointer value,
+                     gpointer user_data)
+{
+  LoginState *state = value;
+
+  return state->locked_until <= *(const gint64 *)user_data;
 }
 
 static gint64
@@ -372,6 +383,9 @@ handle_sign_in (FnMockServer      *self,
     {
       if (!state)
         {
+          /* Bound the memory that guessing many names can take. */
+          if (g_hash_table_size (self->logins) >= MAX_LOGIN_STATES)
+            g_hash_table_foreach_remove (self->logins, login_state_is_idle, &now);
           state = g_new0 (LoginState, 1);
           g_hash_table_insert (self->logins, g_strdup (username), state);
         }
@@ -1151,7 +1165,7 @@ fn_mock_server_listen (FnMockServer     *self,
 {
   g_autoptr (GSocketAddress) socket_address = NULL;
   g_autoptr (GInetAddress) inet = NULL;
-  GSList *uris;
+  GSList *listeners;
   guint bound_port;
   gboolean v6;
 
@@ -1185,9 +1199,18 @@ fn_mock_server_listen (FnMockServer     *self,
                            certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
-  uris = soup_server_get_uris (self->soup);
-  bound_port = uris ? (guint)g_uri_get_port (uris->data) : port;
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  /* Read the port from the socket: --port 0 lets the kernel pick one.
+   * (soup_server_get_uris() leaks an address in libsoup 3.2.) */
+  bound_port = port;
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners)
+    {
+      g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
+
+      if (local && G_IS_INET_SOCKET_ADDRESS (local))
+        bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  g_slist_free (listeners);
 
   *url = g_strdup_printf ("%s://%s%s%s:%u", certificate ? "https" : "http",
                           v6 ? "[" : "", address, v6 ? "]" : "", bound_port);
