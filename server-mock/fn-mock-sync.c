@@ -312,6 +312,15 @@ parse_op (JsonNode  *node,
               return NULL;
             }
 
+          /* Record ids are kept in lower case. */
+          if (text && spec->type == FN_FIELD_UUID)
+            {
+              char *lower = g_ascii_strdown (text, -1);
+
+              g_free (text);
+              text = lower;
+            }
+
           field = g_new0 (OpField, 1);
           field->spec = spec;
           field->value = text && *text ? text : (g_free (text), NULL);
