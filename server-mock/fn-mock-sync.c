@@ -930,8 +930,15 @@ process_op (FnMockSync  *self,
 
       if (!current && error && *error)
         return NULL;
-      if (current && !fn_mock_sync_in_scope (self, user, current->scope))
-        g_clear_pointer (&current, fn_mock_record_free);
+
+      /* The record may have left the caller's scope since; its contents
+       * must not leak, and the op is moot for this client anyway. */
+      if (!current || !fn_mock_sync_in_scope (self, user, current->scope))
+        {
+          problem_set (&problem, 403, "out_of_scope",
+                       "This op was applied before, but its record is no longer in your scope.");
+          goto rejected;
+        }
 
       return make_result (op->op_id, "duplicate", current, NULL, NULL, FALSE);
     }
