@@ -10,6 +10,7 @@
 
 #include "fn-application.h"
 
+#include "fn-settings.h"
 #include "fn-window.h"
 
 #include <glib/gi18n.h>
@@ -21,8 +22,11 @@ struct _FnApplication
   AdwApplication parent_instance;
 
   /* owned */
-  FnStore *store;
-  char    *data_dir;
+  FnStore      *store;
+  FnSyncEngine *engine;
+  GSettings    *settings;
+  char         *data_dir;
+  char         *token_store;
 };
 
 G_DEFINE_FINAL_TYPE (FnApplication, fn_application, ADW_TYPE_APPLICATION)
@@ -50,6 +54,45 @@ show_store_error (FnApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+on_settings_changed_cb (FnApplication *self,
+                        const char    *key,
+                        GSettings     *settings)
+{
+  g_autofree char *ca_file = g_settings_get_string (settings, FN_SETTINGS_CA_FILE);
+
+  fn_sync_engine_set_interval (self->engine,
+                               g_settings_get_uint (settings, FN_SETTINGS_SYNC_INTERVAL));
+  fn_sync_engine_set_ca_file (self->engine, ca_file);
+}
+
+/* The engine syncs in the background as soon as the window is up; with no
+ * sign-in it simply stays signed out and the notes stay on this laptop. */
+static void
+start_sync (FnApplication *self)
+{
+  g_autoptr (FnTokenStore) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  FnTokenStoreKind kind;
+
+  if (!fn_token_store_kind_parse (self->token_store, &kind, &error))
+    {
+      g_warning ("%s Using the Secret Service.", error->message);
+      kind = FN_TOKEN_STORE_SECRET_SERVICE;
+    }
+
+  tokens = fn_token_store_new (kind, fn_store_get_data_dir (self->store));
+  self->engine = fn_sync_engine_new (self->store, tokens);
+
+  self->settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_settings_changed_cb (self, NULL, self->settings);
+
+  if (fn_sync_engine_get_state (self->engine) != FN_SYNC_ENGINE_SIGNED_OUT)
+    fn_sync_engine_start (self->engine);
+}
+
 static gboolean
 ensure_store (FnApplication *self)
 {
@@ -70,6 +113,8 @@ ensure_store (FnApplication *self)
       show_store_error (self, data_dir, error);
       return FALSE;
     }
+
+  start_sync (self);
 
   return TRUE;
 }
@@ -126,8 +171,20 @@ app_shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static void
+app_sync_now_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  FnApplication *self = user_data;
+
+  if (self->engine)
+    fn_sync_engine_sync_now (self->engine);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", app_quit_action },
+  { "sync-now", app_sync_now_action },
   { "about", app_about_action },
   { "shortcuts", app_shortcuts_action },
 };
@@ -139,6 +196,7 @@ static const struct
 } app_accels[] = {
   { "app.quit", { "<Control>q", NULL } },
   { "app.shortcuts", { "<Control>question", NULL } },
+  { "app.sync-now", { "<Control>r", NULL } },
   { "win.show-help-overlay", { NULL } },
   { "window.close", { "<Control>w", NULL } },
   { "win.new-note", { "<Control>n", NULL } },
@@ -152,11 +210,18 @@ fn_application_handle_local_options (GApplication *app,
 {
   FnApplication *self = FN_APPLICATION (app);
   const char *data_dir = NULL;
+  const char *token_store = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", "field-notes", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "token-store", "s", &token_store))
+    {
+      g_free (self->token_store);
+      self->token_store = g_strdup (token_store);
     }
 
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
@@ -208,10 +273,25 @@ fn_application_activate (GApplication *app)
 }
 
 static void
+fn_application_shutdown (GApplication *app)
+{
+  FnApplication *self = FN_APPLICATION (app);
+
+  /* Cancel a run in progress: every page and push result is its own
+   * transaction, so the store stays consistent and the process exits. */
+  if (self->engine)
+    fn_sync_engine_shutdown (self->engine);
+
+  G_APPLICATION_CLASS (fn_application_parent_class)->shutdown (app);
+}
+
+static void
 fn_application_dispose (GObject *object)
 {
   FnApplication *self = FN_APPLICATION (object);
 
+  g_clear_object (&self->engine);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fn_application_parent_class)->dispose (object);
@@ -223,6 +303,7 @@ fn_application_finalize (GObject *object)
   FnApplication *self = FN_APPLICATION (object);
 
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->token_store, g_free);
 
   G_OBJECT_CLASS (fn_application_parent_class)->finalize (object);
 }
@@ -239,6 +320,7 @@ fn_application_class_init (FnApplicationClass *klass)
   app_class->handle_local_options = fn_application_handle_local_options;
   app_class->startup = fn_application_startup;
   app_class->activate = fn_application_activate;
+  app_class->shutdown = fn_application_shutdown;
 }
 
 static void
@@ -247,6 +329,9 @@ fn_application_init (FnApplication *self)
   static const GOptionEntry entries[] = {
     { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
       N_("Keep notes in DIR instead of the default folder"), N_("DIR") },
+    { "token-store", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+      N_("Keep the sign-in in the Secret Service (default) or in a file"),
+      N_("secret-service|file") },
     { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -275,4 +360,17 @@ fn_application_get_store (FnApplication *self)
   g_return_val_if_fail (FN_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+/**
+ * fn_application_get_sync_engine:
+ *
+ * Returns: (transfer none) (nullable): the engine, once the store is open
+ */
+FnSyncEngine *
+fn_application_get_sync_engine (FnApplication *self)
+{
+  g_return_val_if_fail (FN_IS_APPLICATION (self), NULL);
+
+  return self->engine;
 }

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FnApplication, fn_application, FN, APPLICATION, AdwApplication)
 
 FnApplication *fn_application_new       (void);
-FnStore       *fn_application_get_store (FnApplication *self);
+FnStore       *fn_application_get_store       (FnApplication *self);
+FnSyncEngine  *fn_application_get_sync_engine (FnApplication *self);
 
 G_END_DECLS

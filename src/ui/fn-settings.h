@@ -12,3 +12,4 @@
 #define FN_SETTINGS_WINDOW_HEIGHT    "window-height"
 #define FN_SETTINGS_WINDOW_MAXIMIZED "window-maximized"
 #define FN_SETTINGS_SYNC_INTERVAL    "sync-interval"
+#define FN_SETTINGS_CA_FILE          "ca-file"
