@@ -901,6 +901,59 @@ test_add_user_while_running (FnTestFixture *fx,
   g_assert_cmpstr (carol->role, ==, "caregiver");
 }
 
+static void
+test_seed_demo (void)
+{
+  g_autoptr (FnTestServer) server = fn_test_server_new ();
+  g_autoptr (FnTestClient) office = NULL;
+  g_autoptr (FnTestClient) alice = NULL;
+  g_autoptr (FnTestClient) bob = NULL;
+  g_autoptr (JsonArray) all = NULL;
+  g_autoptr (JsonArray) alice_changes = NULL;
+  g_autoptr (JsonArray) bob_changes = NULL;
+  g_autofree char *log = NULL;
+
+  fn_test_server_start (server, "--seed-demo=4,10", NULL);
+  log = fn_test_server_get_log (server);
+  g_assert_nonnull (strstr (log, "alice-demo"));
+
+  office = fn_test_sign_in (server, "office", "office-demo", "demo desk");
+  alice = fn_test_sign_in (server, "alice", "alice-demo", "demo laptop");
+  bob = fn_test_sign_in (server, "bob", "bob-demo", "demo laptop");
+  g_assert_cmpstr (office->role, ==, "office");
+  g_assert_cmpstr (alice->role, ==, "caregiver");
+  g_assert_cmpstr (bob->role, ==, "caregiver");
+
+  /* The patients are split between the caregivers; notes follow them. */
+  all = fn_test_client_pull_all (office, NULL, NULL);
+  g_assert_cmpuint (fn_test_count_changes (all, "patient"), ==, 4);
+  g_assert_cmpuint (fn_test_count_changes (all, "note"), ==, 10);
+  alice_changes = fn_test_client_pull_all (alice, NULL, NULL);
+  bob_changes = fn_test_client_pull_all (bob, NULL, NULL);
+  g_assert_cmpuint (fn_test_count_changes (alice_changes, "patient"), >, 0);
+  g_assert_cmpuint (fn_test_count_changes (bob_changes, "patient"), >, 0);
+  g_assert_cmpuint (fn_test_count_changes (alice_changes, "patient") +
+                    fn_test_count_changes (bob_changes, "patient"), ==, 4);
+  g_assert_cmpuint (fn_test_count_changes (alice_changes, "note") +
+                    fn_test_count_changes (bob_changes, "note"), ==, 10);
+  for (guint i = 0; i < json_array_get_length (alice_changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (alice_changes, i);
+
+      g_assert_null (fn_test_find_change (bob_changes,
+                                          json_object_get_string_member (change, "entity"),
+                                          json_object_get_string_member (change, "id")));
+    }
+
+  /* Seeding leaves a database with users alone. */
+  fn_test_server_stop (server);
+  fn_test_server_start (server, "--seed-demo=4,10", NULL);
+  g_clear_pointer (&all, json_array_unref);
+  all = fn_test_client_pull_all (office, NULL, NULL);
+  g_assert_cmpuint (fn_test_count_changes (all, "patient"), ==, 4);
+  fn_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -938,6 +991,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/server/api/fault/error-rate", test_fault_error_rate);
+  g_test_add_func ("/server/api/seed-demo", test_seed_demo);
 
   return fn_test_run ();
 }

@@ -439,6 +439,34 @@ test_delete_beats_earlier_edit (FnTestFixture *fx,
 }
 
 static void
+test_older_delete_loses (FnTestFixture *fx,
+                         gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  g_auto (NoteSetup) setup = { 0 };
+  g_autoptr (JsonObject) edited = NULL;
+  g_autoptr (JsonObject) late_delete = NULL;
+  g_autoptr (JsonObject) note = NULL;
+  JsonObject *early_delete;
+
+  setup_note (fx, &setup);
+
+  /* The office deleted offline; alice edited after that, and pushed first. */
+  early_delete = fn_test_op_new_delete (office, "note", setup.note_id, setup.version);
+  edited = edit (alice, &setup, setup.version, "body", "Edited after the office's delete");
+  g_assert_cmpstr (fn_test_result_status (edited), ==, "applied");
+
+  late_delete = fn_test_client_push_op (office, early_delete);
+  g_assert_cmpstr (fn_test_result_status (late_delete), !=, "rejected");
+  g_assert_false (json_object_get_boolean_member (fn_test_result_record (late_delete), "deleted"));
+
+  note = fn_test_client_get_record (office, "note", setup.note_id);
+  g_assert_false (json_object_get_boolean_member (note, "deleted"));
+  g_assert_cmpstr (fn_test_record_field (note, "body"), ==, "Edited after the office's delete");
+}
+
+static void
 test_batch_in_order (FnTestFixture *fx,
                      gconstpointer  data)
 {
@@ -657,6 +685,7 @@ main (int   argc,
   ADD ("/server/merge/conflict/resolve", test_conflict_resolve);
   ADD ("/server/merge/delete/later-edit-revives", test_delete_then_later_edit);
   ADD ("/server/merge/delete/beats-earlier-edit", test_delete_beats_earlier_edit);
+  ADD ("/server/merge/delete/older-delete-loses", test_older_delete_loses);
   ADD ("/server/merge/batch/in-order", test_batch_in_order);
   ADD ("/server/merge/batch/rejection-is-local", test_batch_rejection_is_local);
   ADD ("/server/merge/same-device", test_same_device_no_conflict);

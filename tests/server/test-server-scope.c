@@ -460,6 +460,7 @@ test_assign_command (FnTestFixture *fx,
   g_autoptr (JsonArray) initial = NULL;
   g_autoptr (JsonArray) gained = NULL;
   g_autoptr (JsonArray) lost = NULL;
+  g_autoptr (JsonArray) regained = NULL;
   int status;
 
   make_world (fx, &world);
@@ -474,11 +475,24 @@ test_assign_command (FnTestFixture *fx,
   g_assert_nonnull (fn_test_find_change (gained, "note", world.bob_note));
 
   /* And taking it away again. */
+  g_clear_pointer (&err, g_free);
   status = fn_test_server_admin (fx->server, NULL, NULL, &err,
                                  "unassign", world.bob_patient, "alice", NULL);
   g_assert_cmpint (status, ==, 0);
-  lost = fn_test_client_pull_all (fx->alice, cursor, NULL);
+  lost = fn_test_client_pull_all (fx->alice, cursor, &cursor);
   assert_removed (lost, world.bob_patient);
+
+  /* Given back, the patient and its notes come again after the removal. */
+  g_clear_pointer (&err, g_free);
+  status = fn_test_server_admin (fx->server, NULL, NULL, &err,
+                                 "assign", world.bob_patient, "alice", NULL);
+  g_assert_cmpint (status, ==, 0);
+  regained = fn_test_client_pull_all (fx->alice, cursor, NULL);
+  g_assert_nonnull (fn_test_find_change (regained, "patient", world.bob_patient));
+  g_assert_false (json_object_get_boolean_member_with_default (fn_test_find_change (regained, "patient",
+                                                                                    world.bob_patient),
+                                                               "removed", FALSE));
+  g_assert_nonnull (fn_test_find_change (regained, "note", world.bob_note));
 
   /* Unknown patients and users are errors. */
   status = fn_test_server_admin (fx->server, NULL, NULL, NULL,
