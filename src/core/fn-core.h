@@ -8,6 +8,8 @@
 
 #include "fn-clock.h"
 #include "fn-conflict.h"
+#include "fn-connectivity.h"
+#include "fn-event-socket.h"
 #include "fn-fields.h"
 #include "fn-note-list.h"
 #include "fn-note.h"

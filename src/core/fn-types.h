@@ -24,6 +24,8 @@ typedef struct _FnSignature   FnSignature;
 typedef struct _FnSyncEngine  FnSyncEngine;
 typedef struct _FnSyncClient  FnSyncClient;
 typedef struct _FnTokenStore  FnTokenStore;
+typedef struct _FnConnectivity FnConnectivity;
+typedef struct _FnEventSocket FnEventSocket;
 
 /* What a caregiver needs to know about one record. */
 typedef enum
