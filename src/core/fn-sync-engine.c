@@ -10,11 +10,14 @@
 
 #include "fn-sync-engine.h"
 
+#include "fn-connectivity.h"
+#include "fn-event-socket.h"
 #include "fn-store-private.h"
 #include "fn-store.h"
 #include "fn-sync-client.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 /* One run: push the outbox in batches, then pull pages until the server
  * has nothing more, in a worker thread with its own database connection
@@ -40,6 +43,10 @@ struct _FnSyncEngine
   char *last_error;
   GPtrArray *current_waiters;
   GPtrArray *next_waiters;
+  FnConnectivity *connectivity;
+  GBinding *online_binding;
+  FnEventSocket *events;
+  GCancellable *events_cancellable;
 
   FnSyncEngineState state;
   guint pending;
@@ -593,12 +600,195 @@ on_store_changed_cb (FnSyncEngine *self,
     }
 }
 
+/* ---- the server's event socket ---- */
+
+/* The socket lives while the engine is started and signed in: it is
+ * opened once a run has succeeded (so the token works) and closed when the
+ * laptop goes offline, the sign-in is lost or the engine shuts down. The
+ * token lookup may wait for the Secret Service, so it runs in a thread. */
+
+typedef struct
+{
+  FnTokenStore *tokens;
+  char *server;
+  char *user;
+} EventsLookup;
+
+static void
+events_lookup_free (EventsLookup *lookup)
+{
+  g_clear_object (&lookup->tokens);
+  g_free (lookup->server);
+  g_free (lookup->user);
+  g_free (lookup);
+}
+
+static void
+events_lookup_worker (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  EventsLookup *lookup = task_data;
+  GError *error = NULL;
+  char *token = fn_token_store_lookup (lookup->tokens, lookup->server, lookup->user,
+                                       cancellable, &error);
+
+  if (error)
+    g_task_return_error (task, error);
+  else if (!token)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no token");
+  else
+    g_task_return_pointer (task, token, g_free);
+}
+
+static void
+stop_events (FnSyncEngine *self)
+{
+  if (self->events_cancellable)
+    g_cancellable_cancel (self->events_cancellable);
+  g_clear_object (&self->events_cancellable);
+
+  if (self->events)
+    {
+      g_debug ("closing the event socket");
+      g_signal_handlers_disconnect_by_data (self->events, self);
+      fn_event_socket_stop (self->events);
+      g_clear_object (&self->events);
+    }
+}
+
+static gboolean
+events_wanted (FnSyncEngine *self)
+{
+  return self->started && !self->shut_down && self->online &&
+         self->state != FN_SYNC_ENGINE_OFFLINE &&
+         self->state != FN_SYNC_ENGINE_AUTH_REQUIRED &&
+         self->state != FN_SYNC_ENGINE_SIGNED_OUT;
+}
+
+static void
+on_events_changed_cb (FnEventSocket *events,
+                      const char    *cursor,
+                      FnSyncEngine  *self)
+{
+  g_autofree char *ours = fn_store_get_cursor (self->store);
+
+  /* The echo of what this laptop has already pulled (or just pushed and
+   * pulled back) needs no run. */
+  if (g_strcmp0 (cursor, ours) == 0)
+    return;
+
+  g_debug ("the server announces changes");
+  fn_sync_engine_sync_now (self);
+}
+
+static void
+events_lookup_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FnSyncEngine *self = FN_SYNC_ENGINE (source);
+  EventsLookup *lookup = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  char *token = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (FnEventSocket) events = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->events_cancellable);
+
+  if (!token)
+    {
+      g_debug ("no event socket: %s", error->message);
+      return;
+    }
+
+  if (events_wanted (self) && !self->events)
+    events = fn_event_socket_new (lookup->server, token, self->ca_file, &error);
+
+  /* The socket keeps its own copy; do not leave this one in freed memory. */
+  memset (token, 0, strlen (token));
+  g_free (token);
+
+  if (!events)
+    {
+      if (error)
+        g_debug ("no event socket: %s", error->message);
+      return;
+    }
+
+  g_debug ("opening the event socket");
+  self->events = g_steal_pointer (&events);
+  g_signal_connect (self->events, "changed", G_CALLBACK (on_events_changed_cb), self);
+  fn_event_socket_start (self->events);
+}
+
+static void
+start_events (FnSyncEngine *self)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *signed_in = NULL;
+  EventsLookup *lookup;
+
+  if (self->events || self->events_cancellable || !events_wanted (self))
+    return;
+
+  signed_in = fn_store_get_meta (self->store, "signed_in");
+  if (g_strcmp0 (signed_in, "true") != 0)
+    return;
+
+  lookup = g_new0 (EventsLookup, 1);
+  lookup->tokens = g_object_ref (self->tokens);
+  lookup->server = fn_store_get_meta (self->store, "server_url");
+  lookup->user = fn_store_get_meta (self->store, "username");
+  if (!lookup->server || !lookup->user)
+    {
+      events_lookup_free (lookup);
+      return;
+    }
+
+  self->events_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->events_cancellable, events_lookup_cb, NULL);
+  g_task_set_source_tag (task, start_events);
+  g_task_set_name (task, "[fn-sync-engine] event socket token");
+  g_task_set_task_data (task, lookup, (GDestroyNotify)events_lookup_free);
+  g_task_run_in_thread (task, events_lookup_worker);
+}
+
+static void
+on_events_state_cb (FnSyncEngine *self)
+{
+  switch (self->state)
+    {
+    case FN_SYNC_ENGINE_IDLE:
+      start_events (self);
+      break;
+
+    case FN_SYNC_ENGINE_OFFLINE:
+    case FN_SYNC_ENGINE_AUTH_REQUIRED:
+    case FN_SYNC_ENGINE_SIGNED_OUT:
+      stop_events (self);
+      break;
+
+    case FN_SYNC_ENGINE_SYNCING:
+    case FN_SYNC_ENGINE_BACKING_OFF:
+    case FN_SYNC_ENGINE_ERROR:
+    default:
+      break;
+    }
+}
+
 static void
 fn_sync_engine_dispose (GObject *object)
 {
   FnSyncEngine *self = (FnSyncEngine *)object;
 
   fn_sync_engine_shutdown (self);
+  if (self->online_binding)
+    g_binding_unbind (g_steal_pointer (&self->online_binding));
+  g_clear_object (&self->connectivity);
   g_clear_object (&self->tokens);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -925,6 +1115,7 @@ fn_sync_engine_start (FnSyncEngine *self)
     return;
 
   self->started = TRUE;
+  g_signal_connect (self, "notify::state", G_CALLBACK (on_events_state_cb), NULL);
   fn_sync_engine_set_interval (self, self->interval);
   fn_sync_engine_sync_now (self);
 }
@@ -945,6 +1136,7 @@ fn_sync_engine_shutdown (FnSyncEngine *self)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->interval_id, g_source_remove);
+  stop_events (self);
 }
 
 static void
@@ -1054,6 +1246,7 @@ fn_sync_sign_in (FnStore       *store,
   g_autoptr (FnSyncLogin) login = NULL;
   g_autofree char *old_server = NULL;
   g_autofree char *old_user = NULL;
+  g_autofree char *old_device = NULL;
   g_autofree char *name = device_name ();
 
   g_return_val_if_fail (FN_IS_STORE (store), FALSE);
@@ -1082,7 +1275,9 @@ fn_sync_sign_in (FnStore       *store,
   if (!(client = fn_sync_client_new (server_url, ca_file, error)))
     return FALSE;
 
-  login = fn_sync_client_login (client, username, password, name, cancellable, error);
+  old_device = fn_store_get_meta (store, "device_id");
+  login = fn_sync_client_login (client, username, password, name, old_device, cancellable,
+                                error);
   if (!login)
     return FALSE;
 
@@ -1141,4 +1336,59 @@ fn_sync_sign_out (FnStore       *store,
     return FALSE;
 
   return fn_store_set_meta (store, "signed_in", "false", error);
+}
+
+/**
+ * fn_sync_engine_watch_connectivity:
+ * @connectivity: (nullable): where the engine learns whether it is online,
+ *   or %NULL to stop following one
+ *
+ * Follows @connectivity's "online" from now on (see
+ * fn_sync_engine_set_online()), and keeps it for fn_sync_engine_get_metered().
+ */
+void
+fn_sync_engine_watch_connectivity (FnSyncEngine   *self,
+                                   FnConnectivity *connectivity)
+{
+  g_return_if_fail (FN_IS_SYNC_ENGINE (self));
+  g_return_if_fail (!connectivity || FN_IS_CONNECTIVITY (connectivity));
+
+  if (self->connectivity == connectivity)
+    return;
+
+  if (self->online_binding)
+    g_binding_unbind (g_steal_pointer (&self->online_binding));
+  g_set_object (&self->connectivity, connectivity);
+
+  if (connectivity)
+    self->online_binding = g_object_bind_property (connectivity, "online", self, "online",
+                                                   G_BINDING_SYNC_CREATE);
+}
+
+/**
+ * fn_sync_engine_get_metered:
+ *
+ * Returns: whether the watched connectivity says the network costs by the
+ *   byte; %FALSE without one
+ */
+gboolean
+fn_sync_engine_get_metered (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), FALSE);
+
+  return self->connectivity && fn_connectivity_get_metered (self->connectivity);
+}
+
+/**
+ * fn_sync_engine_get_event_socket:
+ *
+ * Returns: (transfer none) (nullable): the socket on which the server
+ *   announces changes, while the engine has one open or opening
+ */
+FnEventSocket *
+fn_sync_engine_get_event_socket (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), NULL);
+
+  return self->events;
 }

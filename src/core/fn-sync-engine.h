@@ -44,6 +44,10 @@ gint64             fn_sync_engine_get_retry_at      (FnSyncEngine        *self);
 gboolean           fn_sync_engine_get_online        (FnSyncEngine        *self);
 void               fn_sync_engine_set_online        (FnSyncEngine        *self,
                                                      gboolean             online);
+void               fn_sync_engine_watch_connectivity (FnSyncEngine       *self,
+                                                      FnConnectivity     *connectivity);
+gboolean           fn_sync_engine_get_metered       (FnSyncEngine        *self);
+FnEventSocket     *fn_sync_engine_get_event_socket  (FnSyncEngine        *self);
 void               fn_sync_engine_set_ca_file       (FnSyncEngine        *self,
                                                      const char          *ca_file);
 void               fn_sync_engine_set_interval      (FnSyncEngine        *self,
