@@ -447,6 +447,7 @@ dup_member (JsonObject *object,
 
 /**
  * fn_sync_client_login:
+ * @device_id: (nullable): this laptop's device id from an earlier sign-in
  *
  * Signs in and returns the session; the token is set on the client too.
  *
@@ -457,6 +458,7 @@ fn_sync_client_login (FnSyncClient  *self,
                       const char    *username,
                       const char    *password,
                       const char    *device_name,
+                      const char    *device_id,
                       GCancellable  *cancellable,
                       GError       **error)
 {
@@ -477,6 +479,13 @@ fn_sync_client_login (FnSyncClient  *self,
   json_builder_add_string_value (builder, password);
   json_builder_set_member_name (builder, "device_name");
   json_builder_add_string_value (builder, device_name);
+  /* Keeping the device id keeps ops sent before a new sign-in recognised
+   * as duplicates. */
+  if (device_id)
+    {
+      json_builder_set_member_name (builder, "device_id");
+      json_builder_add_string_value (builder, device_id);
+    }
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 

@@ -67,6 +67,7 @@ FnSyncLogin  *fn_sync_client_login           (FnSyncClient  *self,
                                               const char    *username,
                                               const char    *password,
                                               const char    *device_name,
+                                              const char    *device_id,
                                               GCancellable  *cancellable,
                                               GError       **error);
 gboolean      fn_sync_client_logout          (FnSyncClient  *self,

@@ -1246,6 +1246,7 @@ fn_sync_sign_in (FnStore       *store,
   g_autoptr (FnSyncLogin) login = NULL;
   g_autofree char *old_server = NULL;
   g_autofree char *old_user = NULL;
+  g_autofree char *old_device = NULL;
   g_autofree char *name = device_name ();
 
   g_return_val_if_fail (FN_IS_STORE (store), FALSE);
@@ -1274,7 +1275,9 @@ fn_sync_sign_in (FnStore       *store,
   if (!(client = fn_sync_client_new (server_url, ca_file, error)))
     return FALSE;
 
-  login = fn_sync_client_login (client, username, password, name, cancellable, error);
+  old_device = fn_store_get_meta (store, "device_id");
+  login = fn_sync_client_login (client, username, password, name, old_device, cancellable,
+                                error);
   if (!login)
     return FALSE;
 

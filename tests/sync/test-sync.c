@@ -653,6 +653,137 @@ test_sign_in_refusals (Fixture       *f,
   remove_tree (demo_dir);
 }
 
+static char *
+restart_server (Fixture    *f,
+                const char *first_arg,
+                ...)
+{
+  g_autofree char *url = g_strdup (fn_test_server_get_url (f->server.server));
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  g_ptr_array_add (args, "--port");
+  g_ptr_array_add (args, strrchr (url, ':') + 1);
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *)arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_assert_true (fn_test_server_stop (f->server.server));
+  fn_test_server_start_argv (f->server.server, (const char **)args->pdata);
+  g_assert_cmpstr (fn_test_server_get_url (f->server.server), ==, url);
+
+  return g_steal_pointer (&url);
+}
+
+static void
+test_dropped_push_applied_once (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) on_server = NULL;
+  g_autoptr (JsonObject) applied = NULL;
+  g_autoptr (GPtrArray) ops = NULL;
+  g_autofree char *url = NULL;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+  note = local_note_add (f, "Visit", "Sent over a connection that drops.");
+
+  /* The server applies the push, then the connection dies before the
+   * answer arrives: the laptop cannot know, so the op stays. */
+  url = restart_server (f, "--fault-drop-rate", "1", NULL);
+  g_assert_false (run_sync (f, &error));
+  g_assert_true (fn_sync_error_is_transient (error));
+  g_clear_error (&error);
+  ops = fn_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpstr (((FnOutboxOp *)g_ptr_array_index (ops, 0))->state, ==, "sending");
+
+  /* The dropped push was applied. Sending it again is safe: the server
+   * knows the op id and changes nothing. */
+  g_free (restart_server (f, NULL));
+  applied = server_record (f, "note", fn_record_get_id (FN_RECORD (note)));
+  g_assert_nonnull (applied);
+  assert_sync_ok (f);
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 0);
+
+  on_server = server_record (f, "note", fn_record_get_id (FN_RECORD (note)));
+  g_assert_cmpint (fn_test_record_version (on_server), ==, fn_test_record_version (applied));
+  g_assert_cmpstr (fn_test_record_field (on_server, "body"), ==,
+                   "Sent over a connection that drops.");
+  {
+    g_autoptr (FnRecord) local_note = local (f, FN_ENTITY_NOTE,
+                                             fn_record_get_id (FN_RECORD (note)));
+
+    g_assert_cmpint (fn_record_get_version (local_note), ==, fn_test_record_version (applied));
+    g_assert_cmpint (fn_record_get_sync_state (local_note), ==, FN_SYNC_STATE_SYNCED);
+  }
+}
+
+typedef struct
+{
+  guint backing_off;
+  gboolean idle_with_nothing_pending;
+} StateLog;
+
+static void
+on_state_cb (FnSyncEngine *engine,
+             GParamSpec   *pspec,
+             StateLog     *log)
+{
+  if (fn_sync_engine_get_state (engine) == FN_SYNC_ENGINE_BACKING_OFF)
+    log->backing_off++;
+  log->idle_with_nothing_pending = fn_sync_engine_get_state (engine) == FN_SYNC_ENGINE_IDLE &&
+                                   fn_sync_engine_get_pending (engine) == 0;
+}
+
+static gboolean
+has_backed_off (gpointer data)
+{
+  return ((StateLog *)data)->backing_off > 0;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((StateLog *)data)->idle_with_nothing_pending;
+}
+
+static void
+test_server_errors_back_off (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  StateLog log = { 0, FALSE };
+  g_autofree char *url = NULL;
+  gint64 retry_at;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+  note = local_note_add (f, "Visit", "Sent while the server is failing.");
+
+  /* Every request gets 503: the engine backs off instead of hammering. */
+  url = restart_server (f, "--fault-error-rate", "1", NULL);
+  g_signal_connect (f->engine, "notify::state", G_CALLBACK (on_state_cb), &log);
+  fn_sync_engine_start (f->engine);
+  g_assert_true (fn_test_spin_until (has_backed_off, &log, 10000));
+  retry_at = fn_sync_engine_get_retry_at (f->engine);
+  g_assert_cmpint (retry_at, >, g_get_real_time () / 1000);
+  g_assert_cmpint (retry_at, <=, g_get_real_time () / 1000 + 5000);
+  g_assert_nonnull (fn_sync_engine_get_last_error (f->engine));
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 1);
+
+  /* The server recovers; the next retry completes without anyone asking. */
+  g_free (restart_server (f, NULL));
+  g_assert_true (fn_test_spin_until (is_done, &log, 20000));
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 0);
+  g_assert_null (fn_sync_engine_get_last_error (f->engine));
+  g_signal_handlers_disconnect_by_func (f->engine, on_state_cb, &log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +805,8 @@ main (int   argc,
   ADD ("/sync/removed/undelivered-kept", test_undelivered_work_kept_on_removal);
   ADD ("/sync/auth-required-keeps-work", test_auth_required_keeps_work);
   ADD ("/sync/sign-in-refusals", test_sign_in_refusals);
+  ADD ("/sync/faults/dropped-push-applied-once", test_dropped_push_applied_once);
+  ADD ("/sync/faults/server-errors-back-off", test_server_errors_back_off);
 
   return fn_test_run ();
 }
