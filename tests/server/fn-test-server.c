@@ -1290,7 +1290,8 @@ fn_test_assert_retry_after (FnTestResponse *response)
 /**
  * fn_test_client_pull_all:
  * @since: (nullable): the cursor to start from
- * @cursor: (out) (optional): the cursor after the last page
+ * @cursor: (inout) (optional): %NULL or a string it owns, replaced by
+ *   the cursor after the last page; it may be @since
  *
  * Returns: (transfer full): every change after @since, all pages
  */
@@ -1342,7 +1343,10 @@ fn_test_client_pull_all (FnTestClient  *client,
     }
 
   if (cursor)
-    *cursor = g_steal_pointer (&next);
+    {
+      g_free (*cursor);
+      *cursor = g_steal_pointer (&next);
+    }
 
   return all;
 }
