@@ -97,11 +97,18 @@ fn_cli_notes_run (FnCli              *cli,
   return TRUE;
 }
 
-/* Reads at most one byte more than a body may have, so that a huge file is
- * refused without being read whole; "-" is standard input. */
-static char *
-read_body_file (const char  *path,
-                GError     **error)
+/**
+ * fn_cli_read_body_file:
+ * @path: a file name, or "-" for standard input
+ *
+ * Reads at most one byte more than a note text may have, so that a huge
+ * file is refused without being read whole.
+ *
+ * Returns: (transfer full) (nullable): the text, without NUL bytes
+ */
+char *
+fn_cli_read_body_file (const char  *path,
+                       GError     **error)
 {
   g_autofree char *display = g_filename_display_name (path);
   const FnFieldSpec *spec = fn_entity_find_field (FN_ENTITY_NOTE, "body");
@@ -201,7 +208,7 @@ apply_note_options (FnRecord     *note,
 
   if (options->body_file)
     {
-      g_autofree char *body = read_body_file (options->body_file, error);
+      g_autofree char *body = fn_cli_read_body_file (options->body_file, error);
 
       if (!body)
         return FALSE;

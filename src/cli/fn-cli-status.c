@@ -11,6 +11,7 @@
 #include "fn-cli.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct
@@ -21,6 +22,8 @@ typedef struct
   guint       rejected;
   char       *last_sync;
   char       *cursor;
+  char       *server;
+  char       *user;
   gboolean    demo;
 } Status;
 
@@ -29,6 +32,8 @@ status_clear (Status *status)
 {
   g_clear_pointer (&status->last_sync, g_free);
   g_clear_pointer (&status->cursor, g_free);
+  g_clear_pointer (&status->server, g_free);
+  g_clear_pointer (&status->user, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Status, status_clear)
@@ -49,20 +54,76 @@ format_last_sync (gint64 ms)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static void
-read_status (FnStore *store,
-             Status  *status)
+/* Whether the token store still holds the sign-in. A keyring that cannot
+ * be asked is reported on stderr and taken as holding it: the next sync
+ * says what is wrong. */
+static gboolean
+has_token (FnCli        *cli,
+           FnTokenStore *tokens,
+           const char   *server,
+           const char   *user)
 {
+  g_autoptr (FnTokenStore) owned = NULL;
+  g_autoptr (GError) error = NULL;
+  char *token;
+
+  if (!tokens)
+    {
+      owned = fn_cli_get_tokens (cli, NULL, &error);
+      if (!owned)
+        goto failed;
+      tokens = owned;
+    }
+
+  token = fn_token_store_lookup (tokens, server, user, NULL, &error);
+  if (!token)
+    {
+      if (error)
+        goto failed;
+      return FALSE;
+    }
+
+  memset (token, 0, strlen (token));
+  g_free (token);
+  return TRUE;
+
+failed:
+  {
+    g_autofree char *message = g_strdup (error->message);
+
+    g_strdelimit (message, "\r\n", ' ');
+    fprintf (stderr, _("field-notes-cli: warning: %s\n"), message);
+    return TRUE;
+  }
+}
+
+static void
+read_status (FnCli        *cli,
+             FnTokenStore *tokens,
+             FnStore      *store,
+             Status       *status)
+{
+  g_autofree char *signed_in = fn_store_get_meta (store, "signed_in");
+
   status->pending = fn_store_count_pending (store);
   status->conflicts = fn_store_count_conflicts (store);
   status->rejected = fn_store_count_rejected (store);
   status->last_sync = format_last_sync (fn_store_get_last_sync (store));
   status->cursor = fn_store_get_cursor (store);
+  status->server = fn_store_get_meta (store, "server_url");
+  status->user = fn_store_get_meta (store, "username");
   status->demo = fn_store_is_demo (store);
 
-  /* Without a sync engine the state says what the store knows. The engine
-   * will add "offline", "signed-out" and "syncing". */
+  /* What the store knows, first match wins. The engine's live states
+   * (syncing, offline, backing-off) belong to a running app; `sync`
+   * reports what happened through its exit status. */
   if (!fn_store_has_been_connected (store))
+    status->state = "never-synced";
+  else if (status->server && g_strcmp0 (signed_in, "true") != 0)
+    status->state = "signed-out";
+  else if (status->server && !has_token (cli, tokens, status->server, status->user))
+    status->state = "auth-required";
+  else if (!status->last_sync && !status->cursor)
     status->state = "never-synced";
   else if (status->conflicts > 0 || status->rejected > 0)
     status->state = "attention";
@@ -70,6 +131,18 @@ read_status (FnStore *store,
     status->state = "pending";
   else
     status->state = "up-to-date";
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }
 
 static void
@@ -86,16 +159,10 @@ print_status_json (Status *status)
   json_builder_add_int_value (builder, status->conflicts);
   json_builder_set_member_name (builder, "rejected");
   json_builder_add_int_value (builder, status->rejected);
-  json_builder_set_member_name (builder, "last_sync");
-  if (status->last_sync)
-    json_builder_add_string_value (builder, status->last_sync);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "cursor");
-  if (status->cursor)
-    json_builder_add_string_value (builder, status->cursor);
-  else
-    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "last_sync", status->last_sync);
+  add_nullable_string (builder, "cursor", status->cursor);
+  add_nullable_string (builder, "server", status->server);
+  add_nullable_string (builder, "user", status->user);
   json_builder_set_member_name (builder, "demo");
   json_builder_add_boolean_value (builder, status->demo);
   json_builder_end_object (builder);
@@ -107,7 +174,11 @@ static const char *
 describe_state (const char *state)
 {
   if (strcmp (state, "never-synced") == 0)
-    return _("never synced: this store has not been connected to a server");
+    return _("never synced: this store has not been synced with a server yet");
+  if (strcmp (state, "signed-out") == 0)
+    return _("signed out: changes are kept until you sign in again");
+  if (strcmp (state, "auth-required") == 0)
+    return _("sign-in required: the sign-in is missing; run “field-notes-cli login”");
   if (strcmp (state, "attention") == 0)
     return _("attention needed: some changes conflict or were rejected");
   if (strcmp (state, "pending") == 0)
@@ -124,12 +195,14 @@ print_status (FnStore *store,
   g_autofree char *rejected = g_strdup_printf ("%u", status->rejected);
   g_autofree char *last_sync = NULL;
   g_autofree char *dir = g_filename_display_name (fn_store_get_data_dir (store));
+  g_autofree char *account = NULL;
   const char *lines[][2] = {
     { _("State:"), describe_state (status->state) },
     { _("Pending changes:"), pending },
     { _("Conflicts:"), conflicts },
     { _("Rejected changes:"), rejected },
     { _("Last sync:"), NULL },
+    { _("Server:"), NULL },
     { _("Demo data:"), status->demo ? _("yes") : _("no") },
     { _("Data directory:"), dir },
   };
@@ -141,12 +214,48 @@ print_status (FnStore *store,
     last_sync = g_strdup (_("never"));
   lines[4][1] = last_sync;
 
+  if (status->server)
+    /* Translators: the server's address, then the user name on it. */
+    account = g_strdup_printf (_("%s as %s"), status->server,
+                               status->user ? status->user : "?");
+  else
+    account = g_strdup (_("none"));
+  lines[5][1] = account;
+
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     width = MAX (width, g_utf8_strlen (lines[i][0], -1));
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     fn_cli_print ("%s%*s  %s\n", lines[i][0],
                   (int)(width - g_utf8_strlen (lines[i][0], -1)), "", lines[i][1]);
+}
+
+/**
+ * fn_cli_status_show:
+ * @tokens: (nullable): the token store, if the command has one open
+ *
+ * Prints the status as `status` does, as a table or as JSON.
+ */
+gboolean
+fn_cli_status_show (FnCli         *cli,
+                    FnTokenStore  *tokens,
+                    GError       **error)
+{
+  g_auto (Status) status = { 0 };
+  FnStore *store;
+
+  store = fn_cli_get_store (cli, error);
+  if (!store)
+    return FALSE;
+
+  read_status (cli, tokens, store, &status);
+
+  if (cli->json)
+    print_status_json (&status);
+  else
+    print_status (store, &status);
+
+  return TRUE;
 }
 
 gboolean
@@ -156,23 +265,10 @@ fn_cli_status_run (FnCli              *cli,
                    char              **argv,
                    GError            **error)
 {
-  g_auto (Status) status = { 0 };
   g_auto (GStrv) args = NULL;
-  FnStore *store;
 
   if (!fn_cli_parse (cli, command, NULL, argc, argv, 0, 0, &args, error))
     return FALSE;
 
-  store = fn_cli_get_store (cli, error);
-  if (!store)
-    return FALSE;
-
-  read_status (store, &status);
-
-  if (cli->json)
-    print_status_json (&status);
-  else
-    print_status (store, &status);
-
-  return TRUE;
+  return fn_cli_status_show (cli, NULL, error);
 }

@@ -21,8 +21,8 @@ G_DEFINE_QUARK (fn-cli-error-quark, fn_cli_error)
  * a record by accident. */
 #define MIN_ID_PREFIX 4
 
-/* Later commands (login, logout, sync, conflicts, resolve, signature,
- * report) slot in here, each with its own fn-cli-<family>.c. */
+/* Later commands (signature, report) slot in here, each with its own
+ * fn-cli-<family>.c. */
 static const FnCliCommand commands[] = {
   { "patients", "",
     N_("List the patients"), fn_cli_patients_run },
@@ -38,6 +38,18 @@ static const FnCliCommand commands[] = {
     N_("Search patient names and note titles and texts"), fn_cli_search_run },
   { "status", "",
     N_("Show the pending changes and the sync state"), fn_cli_status_run },
+  { "login", "",
+    N_("Sign in to an office server: --server URL --user NAME"), fn_cli_login_run },
+  { "logout", "",
+    N_("Sign out; waiting changes stay on this computer"), fn_cli_logout_run },
+  { "sync", "",
+    N_("Send the waiting changes, then fetch the server’s"), fn_cli_sync_run },
+  { "conflicts", "",
+    N_("List note texts changed here and elsewhere at once, with both texts"),
+    fn_cli_conflicts_run },
+  { "resolve", N_("CONFLICT_ID"),
+    N_("Resolve a conflict: --keep mine, --keep theirs or --text-file FILE"),
+    fn_cli_resolve_run },
   { "demo-data", "",
     N_("Fill an empty store with fictional patients and notes"), fn_cli_demo_data_run },
 };
@@ -46,10 +58,12 @@ static const char *exit_codes =
   N_("Exit status:\n"
      "  0  success\n"
      "  1  usage error: unknown command or option, missing or extra argument\n"
-     "  2  network unavailable (reserved for sync)\n"
-     "  3  sign-in required (reserved for sync)\n"
-     "  4  attention needed (reserved for sync)\n"
-     "  5  not found: no patient or note has the given id\n"
+     "  2  sync: the network or the server is unavailable or failing; nothing is lost,\n"
+     "     try again later\n"
+     "  3  login, sync: sign-in required (not signed in, wrong password, sign-in\n"
+     "     expired or missing, keyring unusable)\n"
+     "  4  sync: synced, but conflicts or rejected changes need a person\n"
+     "  5  not found: no patient, note or conflict has the given id\n"
      "  6  invalid input: a value breaks the rules, or the store refuses the request\n"
      "  7  storage error: the local database could not be opened, read or written,\n"
      "     or the output could not be written\n");
@@ -204,6 +218,29 @@ fn_cli_exit_code (const GError *error)
     return FN_CLI_ERROR_USAGE;
   if (error->domain == FN_VALIDATION_ERROR)
     return FN_CLI_ERROR_INVALID;
+  if (error->domain == FN_SYNC_ERROR)
+    {
+      switch ((FnSyncErrorCode)error->code)
+        {
+        case FN_SYNC_ERROR_NETWORK:
+        case FN_SYNC_ERROR_UNAVAILABLE:
+        case FN_SYNC_ERROR_PROTOCOL:
+        case FN_SYNC_ERROR_TLS:
+          return FN_CLI_ERROR_NETWORK;
+        case FN_SYNC_ERROR_AUTH:
+        case FN_SYNC_ERROR_NOT_SIGNED_IN:
+          return FN_CLI_ERROR_SIGN_IN;
+        case FN_SYNC_ERROR_REFUSED:
+        case FN_SYNC_ERROR_DEMO_STORE:
+        case FN_SYNC_ERROR_INSECURE:
+        default:
+          return FN_CLI_ERROR_INVALID;
+        }
+    }
+  /* The keyring is locked or missing: the sign-in cannot be kept or read. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    return FN_CLI_ERROR_SIGN_IN;
   if (error->domain == FN_STORE_ERROR)
     {
       switch ((FnStoreError)error->code)

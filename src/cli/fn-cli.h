@@ -31,6 +31,7 @@ typedef struct
 {
   char     *data_dir;
   gboolean  json;
+  gboolean  warned_token_file;
   FnStore  *store;
 } FnCli;
 
@@ -73,6 +74,14 @@ char         *fn_cli_arg_to_utf8       (const char        *arg,
 FnRecord     *fn_cli_find_record       (FnCli             *cli,
                                         FnEntity           entity,
                                         const char        *id,
+                                        GError           **error);
+FnTokenStore *fn_cli_get_tokens        (FnCli             *cli,
+                                        const char        *name,
+                                        GError           **error);
+char         *fn_cli_read_body_file    (const char        *path,
+                                        GError           **error);
+gboolean      fn_cli_status_show       (FnCli             *cli,
+                                        FnTokenStore      *tokens,
                                         GError           **error);
 
 JsonNode     *fn_cli_record_to_json    (FnRecord          *record);
@@ -131,6 +140,31 @@ gboolean      fn_cli_status_run        (FnCli              *cli,
                                         char              **argv,
                                         GError            **error);
 gboolean      fn_cli_demo_data_run     (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_login_run         (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_logout_run        (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_sync_run          (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_conflicts_run     (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_resolve_run       (FnCli              *cli,
                                         const FnCliCommand *command,
                                         int                 argc,
                                         char              **argv,

@@ -37,7 +37,8 @@ PATIENT_KEYS = {'entity', 'id', 'version', 'deleted', 'sync_state', 'given_name'
                 'family_name', 'birth_date', 'address', 'phone', 'care_plan', 'assigned_to'}
 NOTE_KEYS = {'entity', 'id', 'version', 'deleted', 'sync_state', 'patient_id', 'author_id',
              'kind', 'visit_at', 'title', 'body', 'status'}
-STATUS_KEYS = {'state', 'pending', 'conflicts', 'rejected', 'last_sync', 'cursor'}
+STATUS_KEYS = {'state', 'pending', 'conflicts', 'rejected', 'last_sync', 'cursor', 'server',
+               'user', 'demo'}
 SYNC_STATES = {'synced', 'pending', 'conflict', 'rejected'}
 
 # A piece of note text that must never show up in an error.
@@ -171,7 +172,8 @@ def test_empty_store(t):
     assert 'No patients.' in t.ok('patients').out
     status = t.ok_json('status')
     assert status == {'state': 'never-synced', 'pending': 0, 'conflicts': 0, 'rejected': 0,
-                      'last_sync': None, 'cursor': None, 'demo': False}, status
+                      'last_sync': None, 'cursor': None, 'server': None, 'user': None,
+                      'demo': False}, status
 
 
 def test_demo_data_shapes(t):
@@ -472,7 +474,7 @@ def test_status_states(t):
     status = t.ok_json('status')
     assert status == {'state': 'up-to-date', 'pending': 0, 'conflicts': 0, 'rejected': 0,
                       'last_sync': '2025-11-27T10:40:00Z', 'cursor': 'cursor-42',
-                      'demo': True}, status
+                      'server': None, 'user': None, 'demo': True}, status
 
     t.ok('note', 'edit', nid, '--title', 'Changed')
     status = t.ok_json('status')
