@@ -296,6 +296,83 @@ test_sigkill_under_writes (FnTestFixture *fx,
     g_assert_nonnull (fn_test_find_change (changes, "patient", g_ptr_array_index (acknowledged, i)));
 }
 
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer user_data)
+{
+  return *(GAsyncResult **)user_data != NULL;
+}
+
+static void
+test_sigterm_finishes_in_flight (FnTestFixture *fx,
+                                 gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  g_autofree char *patient_id = fn_uuid_new ();
+  g_autofree char *uri = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *response_text = NULL;
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", FN_TEST_TIMEOUT_S, NULL);
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) request_body = NULL;
+  g_autoptr (GBytes) response_body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr (JsonNode) parsed = NULL;
+  g_autoptr (JsonObject) record = NULL;
+  JsonObject *object = json_object_new ();
+  JsonArray *ops = json_array_new ();
+  JsonObject *first;
+
+  /* Each answer to a push is held back for 800 ms. */
+  fn_test_server_stop (fx->server);
+  fn_test_server_start (fx->server, "--fault-latency-ms", "800", NULL);
+
+  json_array_add_object_element (ops, fn_test_op_new (office, "patient", patient_id, 0,
+                                                      "family_name", fn_test_str ("In flight"),
+                                                      NULL));
+  json_object_set_string_member (object, "device_id", office->device_id);
+  json_object_set_array_member (object, "ops", ops);
+  json_node_take_object (body, object);
+  text = json_to_string (body, FALSE);
+  request_body = g_bytes_new (text, strlen (text));
+
+  uri = g_strconcat (fn_test_server_get_url (fx->server), "/api/v1/changes", NULL);
+  msg = soup_message_new ("POST", uri);
+  authorization = g_strdup_printf ("Bearer %s", office->token);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &result);
+
+  /* SIGTERM while the answer is held back: the server still sends it. */
+  g_assert_false (fn_test_spin_until (result_is_set, &result, 300));
+  g_assert_true (fn_test_server_stop (fx->server));
+  g_assert_true (fn_test_spin_until (result_is_set, &result, FN_TEST_TIMEOUT_S * 1000));
+  response_body = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  response_text = g_strndup (g_bytes_get_data (response_body, NULL), g_bytes_get_size (response_body));
+  parsed = fn_test_json_parse (response_text);
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (parsed),
+                                                                       "results"), 0);
+  g_assert_cmpstr (fn_test_result_status (first), ==, "applied");
+
+  fn_test_server_start (fx->server, NULL);
+  record = fn_test_client_get_record (office, "patient", patient_id);
+  g_assert_nonnull (record);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +388,7 @@ main (int   argc,
   ADD ("/server/idempotency/per-device", test_op_id_is_per_device);
   ADD ("/server/durability/sigkill", test_sigkill_keeps_acknowledged);
   ADD ("/server/durability/sigkill-rounds", test_sigkill_under_writes);
+  ADD ("/server/durability/sigterm-finishes-in-flight", test_sigterm_finishes_in_flight);
 
 #undef ADD
 
