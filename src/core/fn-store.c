@@ -1260,9 +1260,11 @@ fn_store_get (FnStore     *self,
 }
 
 /* Turns what a person typed into an FTS5 query that matches every word as
- * a prefix. Only letters and digits pass, so no FTS5 syntax can get in. */
+ * a prefix. Only letters and digits pass, so no FTS5 syntax can get in.
+ * With @min_len > 1, a word shorter than that gives no query at all. */
 static char *
-build_match_query (const char *text)
+build_match_query (const char *text,
+                   guint       min_len)
 {
   g_autoptr (GString) query = g_string_new (NULL);
   g_autoptr (GString) token = g_string_new (NULL);
@@ -1279,6 +1281,9 @@ build_match_query (const char *text)
           g_string_append_unichar (token, c);
           continue;
         }
+
+      if (token->len > 0 && g_utf8_strlen (token->str, -1) < (glong)min_len)
+        return NULL;
 
       if (token->len > 0)
         {
@@ -1315,8 +1320,9 @@ fn_store_list_patients (FnStore     *self,
                         const char  *search,
                         GError     **error)
 {
-  g_autofree char *query = NULL;
-  const char *params[] = { NULL, NULL };
+  g_autofree char *names = NULL;
+  g_autofree char *words = NULL;
+  const char *params[] = { NULL, NULL, NULL };
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
@@ -1326,17 +1332,21 @@ fn_store_list_patients (FnStore     *self,
                          " ORDER BY t.family_name COLLATE NOCASE, t.given_name COLLATE NOCASE, t.id",
                          NULL, error);
 
-  query = build_match_query (search);
-  if (!query)
+  names = build_match_query (search, 1);
+  if (!names)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
-  params[0] = query;
+  /* Names match from the first letter; note text only from the third, as
+   * two letters would match nearly every note and tell nobody anything. */
+  words = build_match_query (search, 3);
+  params[0] = names;
+  params[1] = words;
   return load_records (self, FN_ENTITY_PATIENT,
                        "WHERE t.deleted = 0 AND ("
                        " t.seq IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?1)"
-                       " OR t.id IN (SELECT n.patient_id FROM notes_fts f"
+                       " OR (?2 IS NOT NULL AND t.id IN (SELECT n.patient_id FROM notes_fts f"
                        "   JOIN notes n ON n.seq = f.rowid"
-                       "   WHERE notes_fts MATCH ?1 AND n.deleted = 0))"
+                       "   WHERE notes_fts MATCH ?2 AND n.deleted = 0)))"
                        " ORDER BY t.family_name COLLATE NOCASE, t.given_name COLLATE NOCASE, t.id",
                        params, error);
 }
@@ -1383,7 +1393,7 @@ fn_store_search (FnStore     *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  query = build_match_query (text);
+  query = build_match_query (text, 1);
   if (!query)
     return g_ptr_array_new_with_free_func (g_object_unref);
 

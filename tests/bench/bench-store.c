@@ -69,6 +69,8 @@ main (int   argc,
   guint n_patients = 10000;
   guint n_notes = 100000;
   guint n_saves = 2000;
+  g_autofree char *slowest = NULL;
+  double slowest_ms;
   const char *dir;
   gint64 start;
 
@@ -115,6 +117,7 @@ main (int   argc,
 
   /* The patient list model as the window uses it: filter on each keystroke. */
   list = fn_patient_list_new (store);
+  slowest_ms = 0;
   for (guint i = 0; i < 60; i++)
     {
       const char *term = terms[i % G_N_ELEMENTS (terms)];
@@ -125,9 +128,17 @@ main (int   argc,
       fn_patient_list_set_search (list, prefix);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (search_ms, ms);
+      if (ms > slowest_ms)
+        {
+          slowest_ms = ms;
+          g_free (slowest);
+          slowest = g_strdup_printf ("“%s”, %u patients", prefix,
+                                     g_list_model_get_n_items (G_LIST_MODEL (list)));
+        }
       fn_patient_list_set_search (list, NULL);
     }
   print_percentiles ("filter patient list (model)", search_ms);
+  printf ("%-34s %s\n", "  slowest filter", slowest);
   g_clear_object (&list);
 
   for (guint i = 0; i < n_saves; i++)
