@@ -253,6 +253,15 @@ fake_has_connection (gpointer user_data)
   return ((Fake *)user_data)->connection != NULL;
 }
 
+static gboolean
+fake_is_closed (gpointer user_data)
+{
+  Fake *fake = user_data;
+
+  return !fake->connection ||
+         soup_websocket_connection_get_state (fake->connection) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
 static void
 test_validation (void)
 {
@@ -308,9 +317,13 @@ test_validation (void)
   g_assert_true (fn_test_spin_until (is_connected, &watch, WAIT_MS));
 
   watch_clear (&watch);
+
+  /* Let the server side finish its closing handshake before it goes. */
+  g_assert_true (fn_test_spin_until (fake_is_closed, &fake, WAIT_MS));
   g_clear_object (&fake.connection);
   soup_server_disconnect (fake.server);
   g_clear_object (&fake.server);
+  spin_for (50);
   g_free (fake.url);
   g_free (fake.authorization);
 }
