@@ -576,6 +576,73 @@ test_pull_paging (FnTestFixture *fx,
 }
 
 static void
+test_pull_paging_during_writes (FnTestFixture *fx,
+                                gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (FnTestResponse) first = NULL;
+  g_autoptr (JsonObject) edited = NULL;
+  g_autofree char *cursor = NULL;
+  JsonObject *object;
+  JsonArray *changes;
+  gboolean has_more;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Paged %u", i);
+
+      g_ptr_array_add (ids, fn_test_create_patient (office, name, NULL));
+    }
+
+  first = pull_page (office, NULL, 2);
+  object = fn_test_response_object (first);
+  changes = json_object_get_array_member (object, "changes");
+  g_assert_cmpuint (json_array_get_length (changes), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 0), "id"),
+                   ==, g_ptr_array_index (ids, 0));
+  cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+
+  /* A record already pulled changes, and one more is created, mid-sync. */
+  edited = fn_test_client_push_op (office,
+                                   fn_test_op_new (office, "patient", g_ptr_array_index (ids, 0),
+                                                   fn_test_record_version (json_array_get_object_element (changes, 0)),
+                                                   "family_name", fn_test_str ("Paged 0, edited"),
+                                                   NULL));
+  g_assert_cmpstr (fn_test_result_status (edited), ==, "applied");
+  g_ptr_array_add (ids, fn_test_create_patient (office, "Paged 6", NULL));
+
+  /* The rest of the pages bring every record not yet seen, and the edit. */
+  do
+    {
+      g_autoptr (FnTestResponse) page = pull_page (office, cursor, 2);
+
+      object = fn_test_response_object (page);
+      g_assert_cmpuint (page->status, ==, 200);
+      changes = json_object_get_array_member (object, "changes");
+      g_assert_cmpuint (json_array_get_length (changes), <=, 2);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          g_hash_table_replace (seen, g_strdup (json_object_get_string_member (change, "id")),
+                                g_strdup (fn_test_record_field (change, "family_name")));
+        }
+      has_more = json_object_get_boolean_member (object, "has_more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+    }
+  while (has_more && g_hash_table_size (seen) < 100);
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 6);
+  g_assert_cmpstr (g_hash_table_lookup (seen, g_ptr_array_index (ids, 0)), ==, "Paged 0, edited");
+  g_assert_false (g_hash_table_contains (seen, g_ptr_array_index (ids, 1)));
+  for (guint i = 2; i < ids->len; i++)
+    g_assert_true (g_hash_table_contains (seen, g_ptr_array_index (ids, i)));
+}
+
+static void
 test_pull_bad_parameters (FnTestFixture *fx,
                           gconstpointer  data)
 {
@@ -1000,6 +1067,7 @@ main (int   argc,
   ADD ("/server/api/changes/push-and-pull", test_push_and_pull, NULL);
   ADD ("/server/api/changes/author-from-token", test_author_is_from_token, NULL);
   ADD ("/server/api/changes/paging", test_pull_paging, NULL);
+  ADD ("/server/api/changes/paging-during-writes", test_pull_paging_during_writes, NULL);
   ADD ("/server/api/changes/bad-parameters", test_pull_bad_parameters, NULL);
   ADD ("/server/api/changes/wrong-content-type", test_wrong_content_type, NULL);
   ADD ("/server/api/changes/body-too-large", test_body_too_large, NULL);

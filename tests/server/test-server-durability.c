@@ -373,6 +373,112 @@ test_sigterm_finishes_in_flight (FnTestFixture *fx,
   g_assert_nonnull (record);
 }
 
+static gboolean
+all_exited (gpointer user_data)
+{
+  GPtrArray *results = user_data;
+
+  for (guint i = 0; i < results->len; i++)
+    if (!g_ptr_array_index (results, i))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+wait_one_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GPtrArray *results = user_data;
+
+  for (guint i = 0; i < results->len; i++)
+    if (!g_ptr_array_index (results, i))
+      {
+        results->pdata[i] = g_object_ref (source);
+        return;
+      }
+}
+
+static void
+test_admin_during_writes (FnTestFixture *fx,
+                          gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  FnTestClient *bob = fn_test_fixture_user (fx, "bob");
+  g_autofree char *patient_id = fn_test_create_patient (office, "Contended", alice->user_id, NULL);
+  g_autoptr (GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) exited = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (JsonArray) changes = NULL;
+  g_autoptr (JsonArray) bob_changes = NULL;
+  g_autoptr (JsonObject) patient = NULL;
+  JsonArray *assigned;
+  gboolean bob_assigned = FALSE;
+  JsonObject *bob_view;
+
+  /* Administration commands write the same database while the server
+   * takes pushes: neither side may fail on the other's locks. */
+  for (guint i = 0; i < 8; i++)
+    {
+      const char *argv[] = {
+        fn_test_server_binary (), "--db", fn_test_server_get_db_path (fx->server),
+        i % 2 == 0 ? "assign" : "unassign", patient_id, "bob", NULL
+      };
+      g_autoptr (GError) error = NULL;
+      GSubprocess *process;
+
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (processes, process);
+      g_ptr_array_add (exited, NULL);
+    }
+  for (guint i = 0; i < processes->len; i++)
+    g_subprocess_wait_async (g_ptr_array_index (processes, i), NULL, wait_one_cb, exited);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+
+      g_ptr_array_add (acknowledged, fn_test_create_note (alice, patient_id, title, "During admin"));
+    }
+
+  g_assert_true (fn_test_spin_until (all_exited, exited, FN_TEST_TIMEOUT_S * 1000));
+  for (guint i = 0; i < processes->len; i++)
+    {
+      GSubprocess *process = g_ptr_array_index (processes, i);
+
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+    }
+
+  changes = fn_test_client_pull_all (office, NULL, NULL);
+  for (guint i = 0; i < acknowledged->len; i++)
+    g_assert_nonnull (fn_test_find_change (changes, "note", g_ptr_array_index (acknowledged, i)));
+
+  /* Whatever order the commands ran in, bob's feed agrees with the record. */
+  patient = fn_test_client_get_record (office, "patient", patient_id);
+  assigned = json_object_get_array_member (json_object_get_object_member (patient, "fields"),
+                                           "assigned_to");
+  for (guint i = 0; i < json_array_get_length (assigned); i++)
+    bob_assigned |= g_strcmp0 (json_array_get_string_element (assigned, i), bob->user_id) == 0;
+  bob_changes = fn_test_client_pull_all (bob, NULL, NULL);
+  bob_view = fn_test_find_change (bob_changes, "patient", patient_id);
+  if (bob_assigned)
+    {
+      g_assert_nonnull (bob_view);
+      g_assert_false (json_object_get_boolean_member_with_default (bob_view, "removed", FALSE));
+      g_assert_cmpuint (fn_test_count_changes (bob_changes, "note"), ==, acknowledged->len);
+    }
+  else
+    {
+      g_assert_true (!bob_view || json_object_get_boolean_member_with_default (bob_view, "removed", FALSE));
+      g_assert_cmpuint (fn_test_count_changes (bob_changes, "note"), ==, 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +495,7 @@ main (int   argc,
   ADD ("/server/durability/sigkill", test_sigkill_keeps_acknowledged);
   ADD ("/server/durability/sigkill-rounds", test_sigkill_under_writes);
   ADD ("/server/durability/sigterm-finishes-in-flight", test_sigterm_finishes_in_flight);
+  ADD ("/server/durability/admin-during-writes", test_admin_during_writes);
 
 #undef ADD
 

@@ -565,6 +565,91 @@ test_signature_immutable (FnTestFixture *fx,
   g_assert_true (json_object_get_boolean_member (signature, "deleted"));
 }
 
+static void
+test_device_of_another_user (FnTestFixture *fx,
+                             gconstpointer  data)
+{
+  g_auto (World) world = { 0 };
+  g_autoptr (JsonArray) before = NULL;
+  g_autoptr (JsonArray) after = NULL;
+  g_autofree char *unknown_device = fn_uuid_new ();
+  const char *devices[2];
+
+  make_world (fx, &world);
+  before = fn_test_client_pull_all (fx->office, NULL, NULL);
+
+  /* Alice's token with bob's device id, or with a device no one has. */
+  devices[0] = fx->bob->device_id;
+  devices[1] = unknown_device;
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr (FnTestResponse) response = NULL;
+      JsonObject *object = json_object_new ();
+      JsonArray *ops = json_array_new ();
+
+      json_array_add_object_element (ops, fn_test_op_new (fx->alice, "note", world.alice_note, 0,
+                                                          "body", fn_test_str ("Pushed as someone else"),
+                                                          NULL));
+      json_object_set_string_member (object, "device_id", devices[i]);
+      json_object_set_array_member (object, "ops", ops);
+      json_node_take_object (body, object);
+
+      response = fn_test_client_request (fx->alice, "POST", "/api/v1/changes", body);
+      if (i == 0)
+        fn_test_assert_problem (response, 403);
+      else
+        {
+          g_assert_true (response->status == 400 || response->status == 403 ||
+                         response->status == 422);
+          fn_test_assert_problem (response, response->status);
+        }
+    }
+
+  after = fn_test_client_pull_all (fx->office, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (after), ==, json_array_get_length (before));
+  g_assert_cmpstr (fn_test_record_field (fn_test_find_change (after, "note", world.alice_note), "body"),
+                   ==, "Alice's text");
+}
+
+static void
+test_duplicate_after_unassign (FnTestFixture *fx,
+                               gconstpointer  data)
+{
+  g_auto (World) world = { 0 };
+  g_autoptr (JsonObject) op = NULL;
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) retry = NULL;
+  g_autoptr (JsonObject) bob_edit = NULL;
+  g_autofree char *text = NULL;
+  int status;
+
+  make_world (fx, &world);
+  op = fn_test_op_new (fx->alice, "note", world.alice_note, 0,
+                       "body", fn_test_str ("Alice's last words here"), NULL);
+  first = fn_test_client_push_op (fx->alice, json_object_ref (op));
+  g_assert_cmpstr (fn_test_result_status (first), ==, "applied");
+
+  /* The patient goes to bob, who writes in the note. */
+  status = fn_test_server_admin (fx->server, NULL, NULL, NULL,
+                                 "assign", world.alice_patient, "bob", NULL);
+  g_assert_cmpint (status, ==, 0);
+  status = fn_test_server_admin (fx->server, NULL, NULL, NULL,
+                                 "unassign", world.alice_patient, "alice", NULL);
+  g_assert_cmpint (status, ==, 0);
+  bob_edit = fn_test_client_push_op (fx->bob, fn_test_op_new (fx->bob, "note", world.alice_note, 0,
+                                                              "title", fn_test_str ("Bob's now"),
+                                                              NULL));
+  g_assert_cmpstr (fn_test_result_status (bob_edit), !=, "rejected");
+
+  /* Alice's retry of her old op must not show her the note as it is now. */
+  retry = fn_test_client_push_op (fx->alice, json_object_ref (op));
+  text = result_to_string (retry);
+  g_assert_null (strstr (text, "Bob's now"));
+  g_assert_true (!json_object_get_member (retry, "record") ||
+                 JSON_NODE_HOLDS_NULL (json_object_get_member (retry, "record")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -584,6 +669,8 @@ main (int   argc,
   ADD ("/server/scope/unassign-by-push", test_unassign_by_push);
   ADD ("/server/scope/assign-command", test_assign_command);
   ADD ("/server/roles/signature-immutable", test_signature_immutable);
+  ADD ("/server/scope/device-of-another-user", test_device_of_another_user);
+  ADD ("/server/scope/duplicate-after-unassign", test_duplicate_after_unassign);
 
 #undef ADD
 
