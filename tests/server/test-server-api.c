@@ -799,6 +799,75 @@ test_wrong_content_type (FnTestFixture *fx,
 }
 
 static void
+test_json_with_charset (FnTestFixture *fx,
+                        gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  g_autofree char *patient_id = fn_uuid_new ();
+  g_autofree char *hlc = fn_test_client_tick (office);
+  g_autofree char *body = NULL;
+  g_autoptr (FnTestResponse) response = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+
+  /* A media type parameter is still JSON. */
+  body = g_strdup_printf ("{\"device_id\": \"%s\", \"ops\": [{\"op_id\": \"%s\", "
+                          "\"entity\": \"patient\", \"id\": \"%s\", \"base_version\": 0, "
+                          "\"deleted\": false, \"fields\": {\"family_name\": \"Charset\"}, "
+                          "\"clock\": {\"family_name\": \"%s\"}}]}",
+                          office->device_id, patient_id, patient_id, hlc);
+  response = fn_test_request (fx->server, office->token, "POST", "/api/v1/changes",
+                              "application/json; charset=utf-8", body, -1);
+  g_assert_cmpuint (response->status, ==, 200);
+
+  changes = fn_test_client_pull_all (office, NULL, NULL);
+  g_assert_nonnull (fn_test_find_change (changes, "patient", patient_id));
+}
+
+static void
+test_log_privacy (FnTestFixture *fx,
+                  gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  g_autofree char *alice_password = fn_test_password_for ("alice");
+  g_autofree char *office_password = fn_test_password_for ("office");
+  g_autofree char *patient_id = fn_test_create_patient (office, "Privatename", alice->user_id, NULL);
+  g_autofree char *note_id = fn_test_create_note (alice, patient_id, "Secret-Title-Text",
+                                                  "Secret-Body-Text");
+  g_autoptr (JsonNode) wrong = sign_in_body ("alice", "Wrong-Secret-Password");
+  g_autoptr (FnTestResponse) failed = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *log = NULL;
+  static const char * const requests[] = {
+    "POST /api/v1/session 201",
+    "POST /api/v1/session 401",
+    "POST /api/v1/changes 200",
+    "GET /api/v1/changes 200",
+  };
+
+  failed = fn_test_request_json (fx->server, NULL, "POST", "/api/v1/session", wrong);
+  fn_test_assert_problem (failed, 401);
+  changes = fn_test_client_pull_all (alice, NULL, NULL);
+  g_assert_true (fn_test_server_stop (fx->server));
+
+  /* One line per request, and no secret or record content in any. */
+  log = fn_test_server_get_log (fx->server);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_test_message ("log has %s", requests[i]);
+      g_assert_nonnull (strstr (log, requests[i]));
+    }
+  g_assert_null (strstr (log, alice->token));
+  g_assert_null (strstr (log, office->token));
+  g_assert_null (strstr (log, alice_password));
+  g_assert_null (strstr (log, office_password));
+  g_assert_null (strstr (log, "Wrong-Secret-Password"));
+  g_assert_null (strstr (log, "Secret-Title-Text"));
+  g_assert_null (strstr (log, "Secret-Body-Text"));
+  g_assert_null (strstr (log, "Privatename"));
+}
+
+static void
 test_body_too_large (FnTestFixture *fx,
                      gconstpointer  data)
 {
@@ -1070,7 +1139,9 @@ main (int   argc,
   ADD ("/server/api/changes/paging-during-writes", test_pull_paging_during_writes, NULL);
   ADD ("/server/api/changes/bad-parameters", test_pull_bad_parameters, NULL);
   ADD ("/server/api/changes/wrong-content-type", test_wrong_content_type, NULL);
+  ADD ("/server/api/changes/json-with-charset", test_json_with_charset, NULL);
   ADD ("/server/api/changes/body-too-large", test_body_too_large, NULL);
+  ADD ("/server/api/log-privacy", test_log_privacy, NULL);
   ADD ("/server/api/changes/too-many-ops", test_too_many_ops, NULL);
   ADD ("/server/api/changes/max-ops", test_max_ops, NULL);
   ADD ("/server/api/blobs/put-get", test_blob_put_get, NULL);

@@ -350,6 +350,24 @@ test_conflict_resolve (FnTestFixture *fx,
   g_assert_nonnull (conflict);
   conflict_id = g_strdup (json_object_get_string_member (conflict, "id"));
 
+  /* Only the resolved flag of a conflict record changes, and only in scope. */
+  {
+    g_autoptr (JsonObject) by_bob = NULL;
+    g_autoptr (JsonObject) rewrite = NULL;
+    FnTestClient *bob = fn_test_fixture_user (fx, "bob");
+
+    by_bob = fn_test_client_push_op (bob, fn_test_op_new (bob, "conflict", conflict_id,
+                                                          fn_test_record_version (conflict),
+                                                          "resolved", json_node_init_boolean (json_node_alloc (), TRUE),
+                                                          NULL));
+    fn_test_assert_rejected (by_bob, 403);
+    rewrite = fn_test_client_push_op (alice, fn_test_op_new (alice, "conflict", conflict_id,
+                                                             fn_test_record_version (conflict),
+                                                             "losing_value", fn_test_str ("Rewritten"),
+                                                             NULL));
+    g_assert_cmpstr (fn_test_result_status (rewrite), ==, "rejected");
+  }
+
   /* An edited merge and the closing of the conflict, in one push. */
   ops = json_array_new ();
   json_array_add_object_element (ops, fn_test_op_new (alice, "note", setup.note_id,
