@@ -779,12 +779,6 @@ fn_test_assert_problem_real (FnTestResponse *response,
 
 /* JSON */
 
-char *
-fn_test_json_to_string (JsonNode *node)
-{
-  return json_to_string (node, FALSE);
-}
-
 /**
  * fn_test_json_parse:
  *
@@ -1370,6 +1364,22 @@ fn_test_client_get_record (FnTestClient *client,
     return NULL;
 
   return json_object_ref (record);
+}
+
+/**
+ * fn_test_client_snapshot:
+ *
+ * Returns: (transfer full): everything @client pulls from the start, as
+ *   JSON text, to compare the server's state before and after a request
+ */
+char *
+fn_test_client_snapshot (FnTestClient *client)
+{
+  g_autoptr (JsonArray) changes = fn_test_client_pull_all (client, NULL, NULL);
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, changes);
+  return json_to_string (node, FALSE);
 }
 
 char *

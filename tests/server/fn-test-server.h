@@ -140,6 +140,7 @@ JsonArray      *fn_test_client_pull_all        (FnTestClient    *client,
 JsonObject     *fn_test_client_get_record      (FnTestClient    *client,
                                                 const char      *entity,
                                                 const char      *id);
+char           *fn_test_client_snapshot        (FnTestClient    *client);
 
 JsonNode       *fn_test_str                    (const char      *value);
 JsonNode       *fn_test_ids                    (const char      *first_id,
@@ -167,7 +168,6 @@ const char     *fn_test_record_field           (JsonObject      *record,
                                                 const char      *field);
 gint64          fn_test_record_version         (JsonObject      *record);
 char           *fn_test_sha256_hex             (GBytes          *bytes);
-char           *fn_test_json_to_string         (JsonNode        *node);
 JsonNode       *fn_test_json_parse             (const char      *text);
 
 typedef gboolean (*FnTestCheckFunc) (gpointer user_data);

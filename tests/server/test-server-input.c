@@ -17,16 +17,6 @@
 
 #define VALID_SHA "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
 
-static char *
-snapshot (FnTestClient *client)
-{
-  g_autoptr (JsonArray) changes = fn_test_client_pull_all (client, NULL, NULL);
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_set_array (node, changes);
-  return json_to_string (node, FALSE);
-}
-
 static FnTestResponse *
 post_changes (FnTestClient *client,
               const char   *body,
@@ -91,7 +81,7 @@ test_malformed_json (FnTestFixture *fx,
     "nul",
   };
   FnTestClient *office = fn_test_fixture_user (fx, "office");
-  g_autofree char *before = snapshot (office);
+  g_autofree char *before = fn_test_client_snapshot (office);
   g_autofree char *after = NULL;
   g_autofree char *patient_id = fn_uuid_new ();
   g_autofree char *truncated = NULL;
@@ -127,7 +117,7 @@ test_malformed_json (FnTestFixture *fx,
     fn_test_assert_problem (nul_response, 400);
   }
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -137,7 +127,7 @@ test_wrong_types (FnTestFixture *fx,
 {
   FnTestClient *office = fn_test_fixture_user (fx, "office");
   g_autofree char *patient_id = fn_test_create_patient (office, "Typed", NULL);
-  g_autofree char *before = snapshot (office);
+  g_autofree char *before = fn_test_client_snapshot (office);
   g_autofree char *after = NULL;
   static const char * const requests[] = {
     "[]",
@@ -225,7 +215,7 @@ test_wrong_types (FnTestFixture *fx,
     assert_op_refused (response, 0);
   }
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -237,7 +227,7 @@ test_unknown_entity_and_field (FnTestFixture *fx,
   FnTestClient *alice = fn_test_fixture_user (fx, "alice");
   g_autofree char *patient_id = fn_test_create_patient (office, "Known", alice->user_id, NULL);
   g_autofree char *note_id = fn_test_create_note (alice, patient_id, "Known", "Known");
-  g_autofree char *before = snapshot (office);
+  g_autofree char *before = fn_test_client_snapshot (office);
   g_autofree char *after = NULL;
   g_autofree char *new_id = fn_uuid_new ();
   g_autofree char *conflict_id = fn_uuid_new ();
@@ -278,7 +268,7 @@ test_unknown_entity_and_field (FnTestFixture *fx,
       fn_test_assert_rejected (result, status);
     }
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -289,7 +279,7 @@ test_invalid_values (FnTestFixture *fx,
   FnTestClient *office = fn_test_fixture_user (fx, "office");
   g_autofree char *patient_id = fn_test_create_patient (office, "Valid", NULL);
   g_autoptr (JsonObject) patient = fn_test_client_get_record (office, "patient", patient_id);
-  g_autofree char *before = snapshot (office);
+  g_autofree char *before = fn_test_client_snapshot (office);
   g_autofree char *after = NULL;
   g_autofree char *note_id = fn_uuid_new ();
   g_autofree char *orphan_id = fn_uuid_new ();
@@ -337,7 +327,7 @@ test_invalid_values (FnTestFixture *fx,
       fn_test_assert_rejected (result, status);
     }
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -362,7 +352,7 @@ test_oversize_fields (FnTestFixture *fx,
   for (guint i = 0; i < 342; i++)
     g_string_append (wide_title, "\xe2\x82\xac");
 
-  before = snapshot (office);
+  before = fn_test_client_snapshot (office);
   ops[0] = fn_test_op_new (alice, "note", note_id, version, "body", fn_test_str (big_body), NULL);
   ops[1] = fn_test_op_new (alice, "note", note_id, version, "title", fn_test_str (long_title), NULL);
   ops[2] = fn_test_op_new (alice, "note", note_id, version, "title", fn_test_str (wide_title->str), NULL);
@@ -379,7 +369,7 @@ test_oversize_fields (FnTestFixture *fx,
       fn_test_assert_rejected (result, status);
     }
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 
   /* Exactly at the limits is fine. */
@@ -407,7 +397,7 @@ test_invalid_utf8 (FnTestFixture *fx,
   FnTestClient *office = fn_test_fixture_user (fx, "office");
   g_autofree char *patient_id = fn_uuid_new ();
   g_autofree char *hlc = fn_test_client_tick (office);
-  g_autofree char *before = snapshot (office);
+  g_autofree char *before = fn_test_client_snapshot (office);
   g_autofree char *after = NULL;
   g_autofree char *op = NULL;
   g_autofree char *body = NULL;
@@ -429,7 +419,7 @@ test_invalid_utf8 (FnTestFixture *fx,
   g_assert_true (sign_in->status == 400 || sign_in->status == 422 || sign_in->status == 401);
   fn_test_assert_problem (sign_in, sign_in->status);
 
-  after = snapshot (office);
+  after = fn_test_client_snapshot (office);
   g_assert_cmpstr (after, ==, before);
 }
 
