@@ -15,8 +15,13 @@ G_BEGIN_DECLS
  * fails instead of hanging. */
 #define FN_TEST_TIMEOUT_S 15
 
+/* One field-notes-server process ($FIELD_NOTES_SERVER) on a database in a
+ * temporary directory of its own, started on 127.0.0.1 with --port 0; it can
+ * be stopped, killed and started again on the same database. Functions that
+ * take "first_arg, ..." take extra arguments ending with NULL. */
 typedef struct _FnTestServer FnTestServer;
 
+/* A whole response; a transport failure has status 0 and an error. */
 typedef struct
 {
   guint               status;
@@ -26,6 +31,7 @@ typedef struct
   GError             *error;
 } FnTestResponse;
 
+/* A signed-in device of a user, with its own clock node for HLC values. */
 typedef struct
 {
   FnTestServer *server;
