@@ -71,16 +71,29 @@ fn_test_spin_until (FnTestCheckFunc check,
   return check (user_data);
 }
 
-static gboolean
-pointer_is_set (gpointer user_data)
+/**
+ * fn_test_pointer_is_set:
+ * @user_data: the address of a pointer
+ *
+ * A #FnTestCheckFunc for fn_test_spin_until().
+ */
+gboolean
+fn_test_pointer_is_set (gpointer user_data)
 {
   return *(gpointer *)user_data != NULL;
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/**
+ * fn_test_store_result_cb:
+ * @user_data: the address of a #GAsyncResult pointer
+ *
+ * A #GAsyncReadyCallback that keeps a reference to the result, to wait for
+ * it with fn_test_spin_until() and fn_test_pointer_is_set().
+ */
+void
+fn_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   GAsyncResult **out = user_data;
 
@@ -353,13 +366,13 @@ wait_process (FnTestServer *self)
   g_autoptr (GAsyncResult) result = NULL;
   gboolean done;
 
-  g_subprocess_wait_async (self->process, NULL, store_result_cb, &result);
-  done = fn_test_spin_until (pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
+  g_subprocess_wait_async (self->process, NULL, fn_test_store_result_cb, &result);
+  done = fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
   if (!done)
     {
       /* The wait stays pending until the process is reaped. */
       g_subprocess_force_exit (self->process);
-      fn_test_spin_until (pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
+      fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
     }
 
   return done;
@@ -450,11 +463,11 @@ fn_test_server_admin (FnTestServer  *self,
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8_async (process, stdin_text ? stdin_text : "",
-                                       NULL, store_result_cb, &result);
-  if (!fn_test_spin_until (pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000))
+                                       NULL, fn_test_store_result_cb, &result);
+  if (!fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000))
     {
       g_subprocess_force_exit (process);
-      fn_test_spin_until (pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
+      fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000);
       g_test_message ("admin command did not finish in time");
       g_assert_not_reached ();
     }
@@ -464,8 +477,8 @@ fn_test_server_admin (FnTestServer  *self,
 
   /* communicate returns when the pipes close; the exit may come a bit later. */
   g_clear_object (&result);
-  g_subprocess_wait_async (process, NULL, store_result_cb, &result);
-  g_assert_true (fn_test_spin_until (pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000));
+  g_subprocess_wait_async (process, NULL, fn_test_store_result_cb, &result);
+  g_assert_true (fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000));
 
   if (out_stdout)
     *out_stdout = g_steal_pointer (&out);
@@ -1037,18 +1050,17 @@ fn_test_password_for (const char *name)
   return g_strdup_printf ("%s-Test-Passw0rd", name);
 }
 
-FnTestClient *
-fn_test_sign_in (FnTestServer *server,
-                 const char   *name,
-                 const char   *password,
-                 const char   *device_name)
+/**
+ * fn_test_sign_in_body:
+ *
+ * Returns: (transfer full): the body of a sign-in request
+ */
+JsonNode *
+fn_test_sign_in_body (const char *name,
+                      const char *password,
+                      const char *device_name)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
-  g_autoptr (FnTestResponse) response = NULL;
-  FnTestClient *client;
-  JsonObject *object;
-  JsonObject *user;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -1058,7 +1070,21 @@ fn_test_sign_in (FnTestServer *server,
   json_builder_set_member_name (builder, "device_name");
   json_builder_add_string_value (builder, device_name);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+
+  return json_builder_get_root (builder);
+}
+
+FnTestClient *
+fn_test_sign_in (FnTestServer *server,
+                 const char   *name,
+                 const char   *password,
+                 const char   *device_name)
+{
+  g_autoptr (JsonNode) body = fn_test_sign_in_body (name, password, device_name);
+  g_autoptr (FnTestResponse) response = NULL;
+  FnTestClient *client;
+  JsonObject *object;
+  JsonObject *user;
 
   response = fn_test_request_json (server, NULL, "POST", "/api/v1/session", body);
   object = fn_test_response_object (response);

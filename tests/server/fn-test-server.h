@@ -112,6 +112,9 @@ void            fn_test_assert_problem_object_real (JsonObject  *problem,
 #define fn_test_assert_problem_object(o, s) \
   fn_test_assert_problem_object_real ((o), (s), __FILE__, __LINE__)
 
+JsonNode       *fn_test_sign_in_body           (const char      *name,
+                                                const char      *password,
+                                                const char      *device_name);
 FnTestClient   *fn_test_sign_in                (FnTestServer    *server,
                                                 const char      *name,
                                                 const char      *password,
@@ -181,6 +184,10 @@ typedef gboolean (*FnTestCheckFunc) (gpointer user_data);
 gboolean        fn_test_spin_until             (FnTestCheckFunc  check,
                                                 gpointer         user_data,
                                                 guint            timeout_ms);
+gboolean        fn_test_pointer_is_set         (gpointer         user_data);
+void            fn_test_store_result_cb        (GObject         *source,
+                                                GAsyncResult    *result,
+                                                gpointer         user_data);
 
 /* Creating the usual records, each asserting that the push applied. */
 char           *fn_test_create_patient         (FnTestClient    *office,

@@ -22,18 +22,7 @@ static JsonNode *
 sign_in_body (const char *username,
               const char *password)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_set_member_name (builder, "device_name");
-  json_builder_add_string_value (builder, "test device");
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return fn_test_sign_in_body (username, password, "test device");
 }
 
 static FnTestResponse *

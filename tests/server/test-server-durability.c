@@ -297,22 +297,6 @@ test_sigkill_under_writes (FnTestFixture *fx,
 }
 
 static void
-send_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-result_is_set (gpointer user_data)
-{
-  return *(GAsyncResult **)user_data != NULL;
-}
-
-static void
 test_sigterm_finishes_in_flight (FnTestFixture *fx,
                                  gconstpointer  data)
 {
@@ -353,12 +337,12 @@ test_sigterm_finishes_in_flight (FnTestFixture *fx,
   authorization = g_strdup_printf ("Bearer %s", office->token);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &result);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, fn_test_store_result_cb, &result);
 
   /* SIGTERM while the answer is held back: the server still sends it. */
-  g_assert_false (fn_test_spin_until (result_is_set, &result, 300));
+  g_assert_false (fn_test_spin_until (fn_test_pointer_is_set, &result, 300));
   g_assert_true (fn_test_server_stop (fx->server));
-  g_assert_true (fn_test_spin_until (result_is_set, &result, FN_TEST_TIMEOUT_S * 1000));
+  g_assert_true (fn_test_spin_until (fn_test_pointer_is_set, &result, FN_TEST_TIMEOUT_S * 1000));
   response_body = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
