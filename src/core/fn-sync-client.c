@@ -245,9 +245,10 @@ request (FnSyncClient  *self,
     {
       g_autofree char *json = json_to_string (body, FALSE);
       gsize len = strlen (json);
+      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
 
-      soup_message_set_request_body_from_bytes (msg, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&json), len));
+      /* The message takes its own reference. */
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate_cb), self);
 

@@ -23,8 +23,9 @@ struct _FnApplication
 
   /* owned */
   FnStore      *store;
-  FnSyncEngine *engine;
-  GSettings    *settings;
+  FnSyncEngine   *engine;
+  FnConnectivity *connectivity;
+  GSettings      *settings;
   char         *data_dir;
   char         *token_store;
 };
@@ -83,6 +84,8 @@ start_sync (FnApplication *self)
 
   tokens = fn_token_store_new (kind, fn_store_get_data_dir (self->store));
   self->engine = fn_sync_engine_new (self->store, tokens);
+  self->connectivity = fn_connectivity_new ();
+  fn_sync_engine_watch_connectivity (self->engine, self->connectivity);
 
   self->settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
@@ -291,6 +294,7 @@ fn_application_dispose (GObject *object)
   FnApplication *self = FN_APPLICATION (object);
 
   g_clear_object (&self->engine);
+  g_clear_object (&self->connectivity);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
