@@ -236,6 +236,24 @@ fn_test_server_get_log (FnTestServer *self)
   return g_string_free (log, FALSE);
 }
 
+/**
+ * fn_test_server_trust_certificate:
+ *
+ * Makes the requests of fn_test_request() trust the certificates in the
+ * PEM file @path (and only those), for a server started with TLS.
+ */
+void
+fn_test_server_trust_certificate (FnTestServer *self,
+                                  const char   *path)
+{
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) error = NULL;
+
+  database = g_tls_file_database_new (path, &error);
+  g_assert_no_error (error);
+  soup_session_set_tls_database (self->session, database);
+}
+
 void
 fn_test_server_copy_db_from (FnTestServer *self,
                              const char   *db_path)
@@ -337,10 +355,11 @@ fn_test_server_start_argv (FnTestServer  *self,
     }
 
   g_test_message ("server: %s", line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://"));
+  g_assert_true (g_str_has_prefix (line, "listening on "));
   g_free (self->url);
   self->url = g_strdup (line + strlen ("listening on "));
-  g_assert_true (g_str_has_prefix (self->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (self->url, "http://127.0.0.1:") ||
+                 g_str_has_prefix (self->url, "https://127.0.0.1:"));
 }
 
 void
@@ -656,7 +675,7 @@ fn_test_raw_request (FnTestServer *server,
   g_autoptr (GSocketConnection) connection = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GByteArray) data = g_byte_array_new ();
-  const char *host_port = server->url + strlen ("http://");
+  const char *host_port = strstr (server->url, "://") + 3;
   GInputStream *input;
   GOutputStream *output;
   char buffer[4096];

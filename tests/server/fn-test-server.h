@@ -58,6 +58,8 @@ gboolean        fn_test_server_is_running      (FnTestServer    *self);
 const char     *fn_test_server_get_url         (FnTestServer    *self);
 const char     *fn_test_server_get_db_path     (FnTestServer    *self);
 char           *fn_test_server_get_log         (FnTestServer    *self);
+void            fn_test_server_trust_certificate (FnTestServer  *self,
+                                                const char      *path);
 void            fn_test_server_copy_db_from    (FnTestServer    *self,
                                                 const char      *db_path);
 int             fn_test_server_admin           (FnTestServer    *self,

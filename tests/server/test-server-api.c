@@ -10,6 +10,7 @@
 
 #include "fn-fields.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* Every endpoint's success path, sign-in and tokens, paging, the contract's
@@ -1103,6 +1104,77 @@ test_seed_demo (void)
   fn_test_server_stop (server);
 }
 
+static void
+test_tls (void)
+{
+  g_autoptr (FnTestServer) server = NULL;
+  g_autoptr (FnTestClient) office = NULL;
+  g_autoptr (FnTestResponse) health = NULL;
+  g_autoptr (FnTestResponse) plain = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *dir = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *password = fn_test_password_for ("office");
+  g_autofree char *plain_url = NULL;
+  int status = -1;
+
+  if (!openssl)
+    {
+      g_test_skip ("openssl is not installed to make a test certificate");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("fn-server-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  certificate = g_build_filename (dir, "cert.pem", NULL);
+  key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const char *argv[] = {
+      openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+      "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1",
+      "-keyout", key, "-out", certificate, NULL
+    };
+
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  server = fn_test_server_new ();
+  fn_test_server_add_user (server, "office", "office", password);
+  fn_test_server_start (server, "--tls-certificate", certificate, "--tls-key", key, NULL);
+  g_assert_true (g_str_has_prefix (fn_test_server_get_url (server), "https://127.0.0.1:"));
+  fn_test_server_trust_certificate (server, certificate);
+
+  health = fn_test_request (server, NULL, "GET", "/api/v1/health", NULL, NULL, 0);
+  g_assert_no_error (health->error);
+  g_assert_cmpuint (health->status, ==, 200);
+  office = fn_test_sign_in (server, "office", password, "desk over TLS");
+  g_free (fn_test_create_patient (office, "Over TLS", NULL));
+
+  /* Plain HTTP on the same port gets no answer. */
+  plain_url = g_strconcat ("http://", fn_test_server_get_url (server) + strlen ("https://"),
+                           "/api/v1/health", NULL);
+  {
+    g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", FN_TEST_TIMEOUT_S, NULL);
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", plain_url);
+    g_autoptr (GBytes) body = NULL;
+    g_autoptr (GError) plain_error = NULL;
+
+    body = soup_session_send_and_read (session, msg, NULL, &plain_error);
+    g_assert_true (plain_error || soup_message_get_status (msg) != 200);
+  }
+
+  fn_test_server_stop (server);
+  g_unlink (certificate);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1144,6 +1216,7 @@ main (int   argc,
 
   g_test_add_func ("/server/api/fault/error-rate", test_fault_error_rate);
   g_test_add_func ("/server/api/seed-demo", test_seed_demo);
+  g_test_add_func ("/server/api/tls", test_tls);
 
   return fn_test_run ();
 }
