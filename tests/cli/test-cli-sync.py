@@ -24,6 +24,7 @@ import select
 import shlex
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,7 @@ class Server:
         self.db = os.path.join(root, 'server.db')
         self.log = os.path.join(root, 'server.log')
         self.extra = list(extra)
+        self.ca_file = None
         self.port = 0
         self.proc = None
         self.start()
@@ -110,7 +112,8 @@ class Server:
             req.add_header('Content-Type', 'application/json')
         if token:
             req.add_header('Authorization', 'Bearer ' + token)
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        with urllib.request.urlopen(req, timeout=30, context=context) as resp:
             text = resp.read()
         return json.loads(text) if text else None
 
@@ -151,6 +154,26 @@ def hlc(node='0ffce1'):
     """A clock value after every one issued so far by this test process."""
     HLC_COUNTER[0] += 1
     return f'{int(time.time() * 1000):013d}-{HLC_COUNTER[0] & 0xffff:04x}-{node}'
+
+
+def make_certificates(root):
+    """A CA and a certificate for 127.0.0.1 signed by it: (ca, cert, key)."""
+    if not shutil.which('openssl'):
+        return None
+    ca, ca_key = os.path.join(root, 'ca.pem'), os.path.join(root, 'ca.key')
+    cert, key = os.path.join(root, 'server.pem'), os.path.join(root, 'server.key')
+    csr, ext = os.path.join(root, 'server.csr'), os.path.join(root, 'ext.cnf')
+    with open(ext, 'w') as f:
+        f.write('subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n')
+    for argv in (['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', ca_key,
+                  '-out', ca, '-days', '2', '-subj', '/CN=Field Notes Test CA'],
+                 ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr,
+                  '-subj', '/CN=127.0.0.1'],
+                 ['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', ca_key, '-CAcreateserial',
+                  '-out', cert, '-days', '2', '-extfile', ext]):
+        subprocess.run(['openssl'] + argv, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    return ca, cert, key
 
 
 def office_edit(server, note_id, field, text):
@@ -429,6 +452,9 @@ def make_conflict(t, mine_last):
 
     r = t.sync(EXIT_ATTENTION)
     assert 'conflict' in r.errors()[0], r.err
+    # Still open: every sync says so, and --json gives the status object.
+    r = t.expect(EXIT_ATTENTION, '--json', 'sync')
+    assert set(r.json()) == STATUS_KEYS and r.json()['state'] == 'attention', r.out
     status = t.status()
     assert status['state'] == 'attention' and status['conflicts'] == 1, status
     assert status['pending'] == 0, status
@@ -459,12 +485,28 @@ def finish_resolution(t, nid, expected):
                       if r['entity'] == 'conflict' and r['fields'].get('record_id') == nid
                       and r['fields'].get('resolved') is not True]
     assert open_conflicts == [], open_conflicts
+    # So does alice's second laptop.
+    other = os.path.join(t.root, 'second-laptop')
+    t.expect(EXIT_OK, 'login', '--server', t.server.url, '--user', 'alice', '--password-stdin',
+             data_dir=other, stdin=b'alice-demo\n')
+    t.expect(EXIT_OK, 'sync', data_dir=other)
+    assert t.ok_json('conflicts', data_dir=other) == []
+    notes = {n['id']: n for p in t.ok_json('patients', data_dir=other)
+             for n in t.ok_json('notes', p['id'], data_dir=other)}
+    assert notes[nid]['body'] == expected
 
 
 def test_conflict_keep_mine(t):
     nid, c = make_conflict(t, mine_last=False)
     r = t.ok('resolve', c['id'][:8], '--keep', 'mine')
     assert c['id'] in r.out, r.out
+    finish_resolution(t, nid, 'Mine: from the laptop.')
+
+
+def test_conflict_keep_mine_when_mine_won(t):
+    # The server already has my text; resolving only closes the conflict.
+    nid, c = make_conflict(t, mine_last=True)
+    t.ok('resolve', c['id'], '--keep', 'mine')
     finish_resolution(t, nid, 'Mine: from the laptop.')
 
 
@@ -502,8 +544,15 @@ def test_logout(t):
     patients, _ = signed_in(t)
     server = t.server
     t.ok('note', 'add', patients[0]['id'], '--title', 'Before sign-out', '--body', 'Kept.')
+    token = t.token()
     r = t.ok('logout')
     assert 'Signed out' in r.out and '1 change' in r.out, r.out
+    # The session is revoked on the server, not only forgotten here.
+    try:
+        server.request('GET', '/changes?limit=1', token)
+        raise AssertionError('the session still works on the server after logout')
+    except urllib.error.HTTPError as e:
+        assert e.code == 401, e.code
     assert not os.path.exists(os.path.join(t.data_dir, 'token.json'))
     status = t.status()
     assert status['state'] == 'signed-out' and status['pending'] == 1, status
@@ -614,6 +663,51 @@ def test_password_prompt(t):
     t.sync()
 
 
+def start_tls_server(t):
+    certificates = make_certificates(t.root)
+    if not certificates:
+        return None
+    ca, cert, key = certificates
+    server = t.start_server('--tls-certificate', cert, '--tls-key', key)
+    server.ca_file = ca
+    assert server.url.startswith('https://127.0.0.1:'), server.url
+    return server
+
+
+def test_organisation_ca(t):
+    server = start_tls_server(t)
+    if not server:
+        return 'openssl is not installed'
+    # The organisation's CA is not trusted by default: nothing is sent.
+    r = t.login(code=EXIT_NETWORK)
+    assert 'certificate' in r.err, r.err
+    assert not os.path.exists(os.path.join(t.data_dir, 'token.json'))
+    t.expect(EXIT_OK, 'login', '--server', server.url, '--user', 'alice', '--password-stdin',
+             '--ca-file', server.ca_file, stdin=b'alice-demo\n')
+    # sync remembers the CA file that login was given.
+    t.sync()
+    assert len(t.ok_json('patients')) > 0
+    wrong = t.write('not-a-ca.pem', b'not a certificate')
+    t.expect(EXIT_INVALID, 'sync', '--ca-file', wrong)
+
+
+def test_logout_revokes_with_ca(t):
+    server = start_tls_server(t)
+    if not server:
+        return 'openssl is not installed'
+    t.expect(EXIT_OK, 'login', '--server', server.url, '--user', 'alice', '--password-stdin',
+             '--ca-file', server.ca_file, stdin=b'alice-demo\n')
+    token = t.token()
+    t.ok('logout')
+    # The session must be revoked on the server, not only forgotten here.
+    try:
+        server.request('GET', '/changes?limit=1', token)
+    except urllib.error.HTTPError as e:
+        assert e.code == 401, e.code
+    else:
+        raise AssertionError('the session still works on the server after logout')
+
+
 def test_sigkill_during_sync(t):
     server = t.start_server('--fault-latency-ms', '200')
     t.login()
@@ -660,6 +754,7 @@ TESTS = [
     test_offline_edit,
     test_office_edit_pulled,
     test_conflict_keep_mine,
+    test_conflict_keep_mine_when_mine_won,
     test_conflict_keep_theirs,
     test_conflict_text_file,
     test_logout,
@@ -667,8 +762,18 @@ TESTS = [
     test_token_store_choice,
     test_token_never_leaks,
     test_password_prompt,
+    test_organisation_ca,
+    test_logout_revokes_with_ca,
     test_sigkill_during_sync,
 ]
+
+# Known bugs outside the client, reported as TAP TODO: meson counts them as
+# expected failures, and as a failure once they pass, so that the mark goes.
+TODO = {
+    'test_logout_revokes_with_ca':
+        'fn_sync_sign_out() revokes the session without the CA file, so the TLS request '
+        'fails and the session stays valid',
+}
 
 
 def main():
@@ -683,15 +788,17 @@ def main():
     print(f'1..{len(tests)}', flush=True)
     for i, test in enumerate(tests, 1):
         t = Env()
+        todo = f' # TODO {TODO[test.__name__]}' if test.__name__ in TODO else ''
         try:
             skip = test(t)
             if skip:
                 print(f'ok {i} {test.__name__} # SKIP {skip}')
             else:
-                print(f'ok {i} {test.__name__}')
+                print(f'ok {i} {test.__name__}{todo}')
         except Exception:
-            failed += 1
-            print(f'not ok {i} {test.__name__}')
+            if not todo:
+                failed += 1
+            print(f'not ok {i} {test.__name__}{todo}')
             for line in traceback.format_exc().splitlines():
                 print(f'# {line}')
         finally:
