@@ -1830,6 +1830,10 @@ apply_server_record (FnStore     *self,
       return FALSE;
     }
 
+  /* A page can be older than a push result already applied: never go back. */
+  if (local && fn_record_get_version (local) > fn_record_get_version (server))
+    return TRUE;
+
   if (local)
     {
       g_autoptr (JsonObject) local_clock = parse_object (local_clock_json);

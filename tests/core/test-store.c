@@ -738,6 +738,118 @@ test_patient_helpers (void)
   g_assert_cmpstr (name, ==, "Olga Novak");
 }
 
+static JsonArray *
+parse_array (const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static char *
+server_patient (const char *id,
+                int         version,
+                const char *family,
+                const char *phone)
+{
+  return g_strdup_printf ("{\"entity\": \"patient\", \"id\": \"%s\", \"version\": %d,"
+                          " \"deleted\": false, \"fields\": {\"family_name\": \"%s\","
+                          " \"phone\": \"%s\"}, \"clock\": {\"family_name\":"
+                          " \"1764240000000-0000-office\", \"phone\": \"1764240000000-0000-office\"}}",
+                          id, version, family, phone);
+}
+
+static void
+test_apply_pull (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *id = "44444444-4444-4444-8444-444444444444";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnRecord) patient = NULL;
+  g_autofree char *v5 = server_patient (id, 5, "Moreau", "+1 202 555 0100");
+  g_autofree char *v3 = server_patient (id, 3, "Old name", "+1 202 555 0199");
+  g_autofree char *v6 = server_patient (id, 6, "Moreau-Lindqvist", "+1 202 555 0101");
+  g_autofree char *page = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autoptr (GPtrArray) notes = NULL;
+  g_autoptr (FnNote) note = NULL;
+
+  /* A new record from the office arrives synced, with the cursor. */
+  page = g_strdup_printf ("[%s]", v5);
+  changes = parse_array (page);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c1", NULL, &error));
+  g_assert_no_error (error);
+  patient = fn_store_get (f->store, FN_ENTITY_PATIENT, id, &error);
+  g_assert_cmpstr (fn_patient_get_family_name (FN_PATIENT (patient)), ==, "Moreau");
+  g_assert_cmpint (fn_record_get_version (patient), ==, 5);
+  g_assert_cmpint (fn_record_get_sync_state (patient), ==, FN_SYNC_STATE_SYNCED);
+  cursor = fn_store_get_cursor (f->store);
+  g_assert_cmpstr (cursor, ==, "c1");
+  g_clear_pointer (&changes, json_array_unref);
+  g_clear_pointer (&page, g_free);
+  g_clear_object (&patient);
+
+  /* An older version never replaces a newer one. */
+  page = g_strdup_printf ("[%s]", v3);
+  changes = parse_array (page);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c2", NULL, &error));
+  patient = fn_store_get (f->store, FN_ENTITY_PATIENT, id, &error);
+  g_assert_cmpstr (fn_patient_get_family_name (FN_PATIENT (patient)), ==, "Moreau");
+  g_clear_pointer (&changes, json_array_unref);
+  g_clear_pointer (&page, g_free);
+
+  /* A field edited here and not yet pushed survives a newer server record;
+   * the others follow the server. */
+  fn_record_set_field (patient, "phone", "+1 202 555 0142");
+  g_assert_true (fn_store_save (f->store, patient, &error));
+  g_clear_object (&patient);
+  page = g_strdup_printf ("[%s]", v6);
+  changes = parse_array (page);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c3", NULL, &error));
+  patient = fn_store_get (f->store, FN_ENTITY_PATIENT, id, &error);
+  g_assert_cmpstr (fn_patient_get_family_name (FN_PATIENT (patient)), ==, "Moreau-Lindqvist");
+  g_assert_cmpstr (fn_patient_get_phone (FN_PATIENT (patient)), ==, "+1 202 555 0142");
+  g_assert_cmpint (fn_record_get_sync_state (patient), ==, FN_SYNC_STATE_PENDING);
+  g_clear_pointer (&changes, json_array_unref);
+  g_clear_pointer (&page, g_free);
+
+  /* A page with one bad record changes nothing at all, cursor included. */
+  before = dump (f->store);
+  page = g_strdup_printf ("[%s, {\"entity\": \"patient\", \"id\": \"nope\"}]", v6);
+  changes = parse_array (page);
+  g_assert_false (fn_store_apply_pull (f->store, changes, "c4", NULL, &error));
+  g_assert_error (error, FN_VALIDATION_ERROR, FN_VALIDATION_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (fn_store_apply_pull (f->store, changes, "", NULL, &error));
+  g_clear_error (&error);
+  after = dump (f->store);
+  g_assert_cmpstr (before, ==, after);
+  g_clear_pointer (&changes, json_array_unref);
+  g_clear_pointer (&page, g_free);
+
+  /* Leaving the scope removes the patient and its synced notes. */
+  note = fn_note_new (fn_record_get_id (FN_RECORD (f->patient)));
+  g_assert_true (fn_store_save (f->store, FN_RECORD (note), &error));
+  page = g_strdup_printf ("[{\"entity\": \"patient\", \"id\": \"%s\", \"removed\": true}]", id);
+  changes = parse_array (page);
+  /* Pending work for the removed patient keeps it. */
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c5", NULL, &error));
+  g_clear_object (&patient);
+  patient = fn_store_get (f->store, FN_ENTITY_PATIENT, id, &error);
+  g_assert_nonnull (patient);
+  g_assert_true (sqlite3_exec (fn_store_get_db (f->store), "DELETE FROM outbox", NULL, NULL,
+                               NULL) == SQLITE_OK);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c6", NULL, &error));
+  g_clear_object (&patient);
+  patient = fn_store_get (f->store, FN_ENTITY_PATIENT, id, &error);
+  g_assert_null (patient);
+  g_assert_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -759,6 +871,7 @@ main (int   argc,
   ADD ("/store/validation/sql-text-verbatim", test_sql_text_verbatim);
   ADD ("/store/search", test_search);
   ADD ("/store/notes-order", test_notes_order);
+  ADD ("/store/sync/apply-pull", test_apply_pull);
   ADD ("/store/clock-persisted", test_clock_persisted);
   g_test_add_func ("/store/demo/load", test_demo_data);
   g_test_add_func ("/store/demo/refuses-connected", test_demo_refuses_connected);
