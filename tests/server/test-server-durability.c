@@ -144,6 +144,42 @@ test_drop_batch (FnTestFixture *fx,
 }
 
 static void
+test_drop_blob (FnTestFixture *fx,
+                gconstpointer  data)
+{
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  g_autofree guint8 *bytes = g_malloc (100 * 1024);
+  g_autoptr (GBytes) blob = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (FnTestResponse) dropped = NULL;
+  g_autoptr (FnTestResponse) retry = NULL;
+  g_autoptr (FnTestResponse) get = NULL;
+
+  for (guint i = 0; i < 100 * 1024; i++)
+    bytes[i] = (guint8)g_random_int ();
+  blob = g_bytes_new (bytes, 100 * 1024);
+  sha = fn_test_sha256_hex (blob);
+  path = g_strdup_printf ("/api/v1/blobs/%s", sha);
+
+  fn_test_server_stop (fx->server);
+  fn_test_server_start (fx->server, "--fault-drop-rate", "1", NULL);
+  dropped = fn_test_request_fresh (fx->server, alice->token, "PUT", path,
+                                   "application/octet-stream", bytes, 100 * 1024);
+  g_assert_true (dropped->error || (dropped->status != 200 && dropped->status != 201));
+
+  /* The retry is a no-op on the stored bytes, which are whole. */
+  fn_test_server_stop (fx->server);
+  fn_test_server_start (fx->server, NULL);
+  retry = fn_test_request (fx->server, alice->token, "PUT", path,
+                           "application/octet-stream", bytes, 100 * 1024);
+  g_assert_cmpuint (retry->status, ==, 200);
+  get = fn_test_request (fx->server, alice->token, "GET", path, NULL, NULL, 0);
+  g_assert_cmpuint (get->status, ==, 200);
+  g_assert_true (g_bytes_equal (get->body, blob));
+}
+
+static void
 test_duplicate_after_restart (FnTestFixture *fx,
                               gconstpointer  data)
 {
@@ -474,6 +510,7 @@ main (int   argc,
 
   ADD ("/server/idempotency/drop-then-retry", test_drop_then_retry);
   ADD ("/server/idempotency/drop-batch", test_drop_batch);
+  ADD ("/server/idempotency/drop-blob", test_drop_blob);
   ADD ("/server/idempotency/after-restart", test_duplicate_after_restart);
   ADD ("/server/idempotency/per-device", test_op_id_is_per_device);
   ADD ("/server/durability/sigkill", test_sigkill_keeps_acknowledged);
