@@ -45,10 +45,10 @@ static const FnCliCommand commands[] = {
   { "sync", "",
     N_("Send the waiting changes, then fetch the server’s"), fn_cli_sync_run },
   { "conflicts", "",
-    N_("List note texts changed here and elsewhere at once, with both texts"),
+    N_("List the note texts that conflict, with both texts"),
     fn_cli_conflicts_run },
   { "resolve", N_("CONFLICT_ID"),
-    N_("Resolve a conflict: --keep mine, --keep theirs or --text-file FILE"),
+    N_("Keep mine, keep theirs, or use a merged text"),
     fn_cli_resolve_run },
   { "demo-data", "",
     N_("Fill an empty store with fictional patients and notes"), fn_cli_demo_data_run },
@@ -58,8 +58,8 @@ static const char *exit_codes =
   N_("Exit status:\n"
      "  0  success\n"
      "  1  usage error: unknown command or option, missing or extra argument\n"
-     "  2  sync: the network or the server is unavailable or failing; nothing is lost,\n"
-     "     try again later\n"
+     "  2  login, sync: the network or the server is unavailable or failing;\n"
+     "     nothing is lost, try again later\n"
      "  3  login, sync: sign-in required (not signed in, wrong password, sign-in\n"
      "     expired or missing, keyring unusable)\n"
      "  4  sync: synced, but conflicts or rejected changes need a person\n"
