@@ -230,6 +230,68 @@ print_status (FnStore *store,
                   (int)(width - g_utf8_strlen (lines[i][0], -1)), "", lines[i][1]);
 }
 
+/* Text from the server or a note, on one line of a terminal. */
+static char *
+one_line (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  if (!text || !g_utf8_validate (text, -1, NULL))
+    return g_string_free (s, FALSE);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_unichar (s, c);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+/* Rejected changes need a person, who needs to know which and why. */
+static gboolean
+print_rejected (FnStore  *store,
+                GError  **error)
+{
+  g_autoptr (GPtrArray) ops = fn_store_list_outbox (store, error);
+
+  if (!ops)
+    return FALSE;
+
+  fn_cli_print ("\n%s\n", _("Rejected changes (kept on this computer, not sent again):"));
+  for (guint i = 0; i < ops->len; i++)
+    {
+      FnOutboxOp *op = g_ptr_array_index (ops, i);
+      g_autoptr (FnRecord) record = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *what = NULL;
+      g_autofree char *reason = NULL;
+
+      if (g_strcmp0 (op->state, "rejected") != 0)
+        continue;
+
+      id = fn_cli_short_id (op->record_id);
+      record = fn_store_get (store, op->entity, op->record_id, NULL);
+      if (record && FN_IS_NOTE (record))
+        what = one_line (fn_note_get_title (FN_NOTE (record)));
+      else if (record && FN_IS_PATIENT (record))
+        what = g_strdup_printf ("%s %s", fn_patient_get_given_name (FN_PATIENT (record)),
+                                fn_patient_get_family_name (FN_PATIENT (record)));
+      reason = one_line (op->last_error);
+
+      /* Translators: entity, short id, the record's title or name, then the
+       * server's reason. */
+      fn_cli_print (_("  %s %s “%s”: %s\n"), fn_entity_to_string (op->entity), id,
+                    what ? what : "", reason && *reason ? reason : _("no reason given"));
+    }
+
+  return TRUE;
+}
+
 /**
  * fn_cli_status_show:
  * @tokens: (nullable): the token store, if the command has one open
@@ -253,7 +315,11 @@ fn_cli_status_show (FnCli         *cli,
   if (cli->json)
     print_status_json (&status);
   else
-    print_status (store, &status);
+    {
+      print_status (store, &status);
+      if (status.rejected > 0 && !print_rejected (store, error))
+        return FALSE;
+    }
 
   return TRUE;
 }

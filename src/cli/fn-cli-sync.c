@@ -591,21 +591,28 @@ fn_cli_sync_run (FnCli              *cli,
       g_autofree char *what = NULL;
 
       if (conflicts > 0 && rejected > 0)
-        what = g_strdup_printf (_("%u note texts conflict and %u changes were rejected"),
+        what = g_strdup_printf (_("%u note texts conflict and %u changes were rejected; "
+                                  "see “field-notes-cli conflicts” and "
+                                  "“field-notes-cli status”"),
                                 conflicts, rejected);
       else if (conflicts > 0)
-        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note text conflicts",
-                                             "%u note texts conflict", conflicts),
+        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u note text conflicts; "
+                                             "see “field-notes-cli conflicts”",
+                                             "%u note texts conflict; "
+                                             "see “field-notes-cli conflicts”",
+                                             conflicts),
                                 conflicts);
       else
-        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change was rejected",
-                                             "%u changes were rejected", rejected),
+        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u change was rejected by the server; "
+                                             "see “field-notes-cli status”",
+                                             "%u changes were rejected by the server; "
+                                             "see “field-notes-cli status”",
+                                             rejected),
                                 rejected);
 
-      g_set_error (error, FN_CLI_ERROR, FN_CLI_ERROR_ATTENTION,
-                   _("Synced, but %s; see “field-notes-cli conflicts” and "
-                     "“field-notes-cli status”."),
-                   what);
+      g_set_error (error, FN_CLI_ERROR, FN_CLI_ERROR_ATTENTION, _("Synced, but %s."), what);
       return FALSE;
     }
 

@@ -540,6 +540,28 @@ def test_conflict_text_file(t):
     finish_resolution(t, nid, merged)
 
 
+def test_rejected_change_kept(t):
+    patients, _ = signed_in(t)
+    pid = patients[0]['id']
+    nid = t.ok_json('note', 'add', pid, '--title', 'Undelivered', '--body', 'Kept here.')['id']
+    # The office takes the patient away before the note reaches it.
+    subprocess.run([SERVER, '--db', t.server.db, 'unassign', pid, 'alice'], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    r = t.sync(EXIT_ATTENTION)
+    assert 'rejected' in r.errors()[0] and 'status' in r.errors()[0], r.err
+    status = t.status()
+    assert status['state'] == 'attention', status
+    assert status['rejected'] == 1 and status['pending'] == 0, status
+    # The work is not lost: the note stays, marked rejected, with the reason.
+    note = [n for n in t.ok_json('notes', pid) if n['id'] == nid][0]
+    assert note['sync_state'] == 'rejected' and note['body'] == 'Kept here.', note
+    out = t.ok('status').out
+    assert 'Rejected changes (kept' in out and f'note {nid[:8]} “Undelivered”' in out, out
+    # A rejected change is not sent again, and every sync says it is there.
+    t.sync(EXIT_ATTENTION)
+    assert nid not in t.server.pull('office')
+
+
 def test_logout(t):
     patients, _ = signed_in(t)
     server = t.server
@@ -757,6 +779,7 @@ TESTS = [
     test_conflict_keep_mine_when_mine_won,
     test_conflict_keep_theirs,
     test_conflict_text_file,
+    test_rejected_change_kept,
     test_logout,
     test_auth_required,
     test_token_store_choice,
