@@ -367,7 +367,10 @@ check_op (FnMockSync    *self,
   if (existing && !fn_mock_sync_in_scope (self, user, existing->scope))
     return problem_set (problem, 403, "out_of_scope", "This record is not in your scope.");
 
-  if (!existing && op->deleted)
+  /* A record created and deleted before it reached the server arrives as
+   * one op with all its fields: it is stored as a tombstone, so the office
+   * sees that it existed. Deleting something that never existed is an error. */
+  if (!existing && op->deleted && op->fields->len == 0)
     return problem_set (problem, 404, "not_found", "There is no record %s to delete.", op->id);
 
   switch (op->entity)
@@ -861,6 +864,13 @@ apply_op (FnMockSync    *self,
               changed = TRUE;
             }
         }
+    }
+  else if (op->deleted_clock)
+    {
+      /* Created and deleted (or undeleted) before it reached the server. */
+      record->deleted = op->deleted;
+      set_str (&record->deleted_clock, op->deleted_clock);
+      changed = TRUE;
     }
 
   if (changed)

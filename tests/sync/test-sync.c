@@ -503,6 +503,31 @@ test_delete_versus_edit (Fixture       *f,
 }
 
 static void
+test_created_and_deleted_offline (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) on_server = NULL;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+
+  /* Written and deleted before any sync: one op that creates a tombstone,
+   * so the office sees the note existed, and nothing is refused. */
+  note = local_note_add (f, "Wrong patient", "Written for the wrong patient.");
+  g_assert_true (fn_store_delete (f->store, FN_ENTITY_NOTE, fn_record_get_id (FN_RECORD (note)),
+                                  &error));
+  assert_sync_ok (f);
+
+  g_assert_cmpuint (fn_sync_engine_get_rejected (f->engine), ==, 0);
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 0);
+  on_server = server_record (f, "note", fn_record_get_id (FN_RECORD (note)));
+  g_assert_nonnull (on_server);
+  g_assert_true (json_object_get_boolean_member (on_server, "deleted"));
+}
+
+static void
 test_rejected_kept (Fixture       *f,
                     gconstpointer  data)
 {
@@ -801,6 +826,7 @@ main (int   argc,
   ADD ("/sync/conflict/merged", test_merged_resolution);
   ADD ("/sync/delete-versus-edit", test_delete_versus_edit);
   ADD ("/sync/rejected-kept", test_rejected_kept);
+  ADD ("/sync/created-and-deleted-offline", test_created_and_deleted_offline);
   ADD ("/sync/removed/unassigned", test_unassigned_patient_removed);
   ADD ("/sync/removed/undelivered-kept", test_undelivered_work_kept_on_removal);
   ADD ("/sync/auth-required-keeps-work", test_auth_required_keeps_work);
