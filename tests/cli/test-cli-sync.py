@@ -608,6 +608,13 @@ def test_auth_required(t):
 def test_token_store_choice(t):
     server = t.start_server()
     no_env = {'FIELD_NOTES_TOKEN_STORE': None}
+    # No keyring (the session bus is missing): a clear refusal at once, not a hang.
+    started = time.monotonic()
+    r = t.expect(EXIT_SIGN_IN, 'login', '--server', server.url, '--user', 'alice',
+                 '--password-stdin', stdin=b'alice-demo\n', env=no_env)
+    assert time.monotonic() - started < 30
+    assert '--token-store=file' in r.err and FILE_WARNING not in r.err, r.err
+    assert t.status(env=no_env)['state'] == 'never-synced'
     r = t.expect(EXIT_OK, 'login', '--server', server.url, '--user', 'alice',
                  '--password-stdin', '--token-store', 'file', stdin=b'alice-demo\n', env=no_env)
     assert FILE_WARNING in r.err, r.err
