@@ -36,6 +36,7 @@ G_DEFINE_FINAL_TYPE (FnClock, fn_clock, G_TYPE_OBJECT)
 static GParamSpec *properties[N_PROPS];
 
 #define MAX_COUNTER 0xffff
+#define MAX_MS      G_GINT64_CONSTANT (9999999999999)
 
 static gboolean
 is_node_char (char c)
@@ -201,12 +202,16 @@ fn_clock_tick (FnClock *self)
 
   wall = fn_clock_get_wall_ms (self);
 
-  if (wall > self->last_ms)
+  if (wall > self->last_ms && wall <= MAX_MS)
     set_last (self, wall, 0);
   else if (self->last_counter < MAX_COUNTER)
     set_last (self, self->last_ms, self->last_counter + 1);
-  else
+  else if (self->last_ms < MAX_MS)
     set_last (self, self->last_ms + 1, 0);
+  else
+    /* Only a value folded in from a broken or hostile peer gets the clock
+     * to the end of its range; it stays there rather than leaving it. */
+    set_last (self, MAX_MS, MAX_COUNTER);
 
   return g_strdup (self->last);
 }

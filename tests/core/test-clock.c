@@ -90,6 +90,25 @@ test_counter_overflow (void)
 }
 
 static void
+test_end_of_range (void)
+{
+  g_autoptr (FnClock) clock = fn_clock_new ("n", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  fn_clock_set_wall_clock (clock, fake_wall, NULL);
+  fake_now = 1764240000000;
+
+  /* A peer that sends the last value there is must not break the clock
+   * (found by tests/fuzz/fuzz-hlc): it stays at the end of its range. */
+  fn_clock_observe (clock, "9999999999999-fffe-zzzz");
+  a = fn_clock_tick (clock);
+  b = fn_clock_tick (clock);
+  g_assert_cmpstr (a, ==, "9999999999999-ffff-n");
+  g_assert_cmpstr (b, ==, "9999999999999-ffff-n");
+}
+
+static void
 test_observe (void)
 {
   g_autoptr (FnClock) clock = fn_clock_new ("slow", NULL);
@@ -178,6 +197,7 @@ main (int   argc,
   g_test_add_func ("/clock/parse-format", test_parse_format);
   g_test_add_func ("/clock/tick-monotonic", test_tick_monotonic);
   g_test_add_func ("/clock/counter-overflow", test_counter_overflow);
+  g_test_add_func ("/clock/end-of-range", test_end_of_range);
   g_test_add_func ("/clock/observe", test_observe);
   g_test_add_func ("/clock/restore-and-node", test_restore_and_node);
   g_test_add_func ("/clock/compare-and-skew", test_compare_and_skew);
