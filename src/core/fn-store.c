@@ -1978,6 +1978,19 @@ push_result_clear (PushResult *result)
   g_clear_pointer (&result->error, g_free);
 }
 
+/* A string member of a server answer, or NULL for anything else. */
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static gboolean
 parse_push_result (JsonNode    *node,
                    FnOutboxOp  *op,
@@ -1993,10 +2006,12 @@ parse_push_result (JsonNode    *node,
     return invalid_response (error, "a push result is not an object");
 
   object = json_node_get_object (node);
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "op_id", NULL), op->op_id) != 0)
+  if (g_strcmp0 (string_member (object, "op_id"), op->op_id) != 0)
     return invalid_response (error, "push results do not match the ops sent");
 
-  status = json_object_get_string_member_with_default (object, "status", "");
+  status = string_member (object, "status");
+  if (!status)
+    status = "";
   if (g_str_equal (status, "rejected"))
     {
       problem = json_object_get_member (object, "error");
@@ -2004,10 +2019,9 @@ parse_push_result (JsonNode    *node,
       if (problem && JSON_NODE_HOLDS_OBJECT (problem))
         {
           JsonObject *p = json_node_get_object (problem);
-          const char *detail = json_object_get_string_member_with_default (p, "detail", NULL);
+          const char *detail = string_member (p, "detail");
 
-          result->error = g_strdup (detail ? detail
-                                           : json_object_get_string_member_with_default (p, "title", NULL));
+          result->error = g_strdup (detail ? detail : string_member (p, "title"));
         }
       if (!result->error)
         result->error = g_strdup (_("The office refused this change."));

@@ -144,6 +144,21 @@ set_network_error (GError  **error,
   return FALSE;
 }
 
+/* A string member of an answer, or NULL when it is missing or anything but
+ * a string (json_object_get_string_member_with_default() is critical about
+ * objects and arrays, and answers are not to be trusted). */
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static char *
 problem_detail (GBytes *body)
 {
@@ -159,8 +174,7 @@ problem_detail (GBytes *body)
   if (!root || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                               "detail", NULL));
+  return g_strdup (string_member (json_node_get_object (root), "detail"));
 }
 
 static gboolean
@@ -441,7 +455,7 @@ static char *
 dup_member (JsonObject *object,
             const char *name)
 {
-  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+  const char *value = string_member (object, name);
 
   return value && *value && g_utf8_validate (value, -1, NULL) ? g_strdup (value) : NULL;
 }
@@ -555,7 +569,6 @@ fn_sync_client_push (FnSyncClient  *self,
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
   g_autoptr (JsonNode) answer = NULL;
-  JsonNode *results;
 
   g_return_val_if_fail (FN_IS_SYNC_CLIENT (self), NULL);
   g_return_val_if_fail (ops->len <= FN_MAX_OPS_PER_PUSH, NULL);
@@ -575,12 +588,34 @@ fn_sync_client_push (FnSyncClient  *self,
   if (!answer)
     return NULL;
 
+  return fn_sync_push_results_from_json (answer, ops->len, error);
+}
+
+/**
+ * fn_sync_push_results_from_json:
+ * @answer: the parsed body of a push answer
+ * @n_ops: how many ops the push carried
+ *
+ * Checks the shape of a push answer; each result is validated later by
+ * fn_store_finish_push().
+ *
+ * Returns: (transfer full) (nullable): the "results" array
+ */
+JsonArray *
+fn_sync_push_results_from_json (JsonNode  *answer,
+                                guint      n_ops,
+                                GError   **error)
+{
+  JsonNode *results;
+
+  g_return_val_if_fail (answer != NULL, NULL);
+
   if (!JSON_NODE_HOLDS_OBJECT (answer) ||
       !(results = json_object_get_member (json_node_get_object (answer), "results")) ||
       !JSON_NODE_HOLDS_ARRAY (results))
     return protocol_error (error, "push answer without results"), NULL;
 
-  if (json_array_get_length (json_node_get_array (results)) != ops->len)
+  if (json_array_get_length (json_node_get_array (results)) != n_ops)
     return protocol_error (error, "push answer with a result count that does not match"), NULL;
 
   return json_array_ref (json_node_get_array (results));
@@ -599,11 +634,9 @@ fn_sync_client_pull (FnSyncClient  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr (FnSyncPage) page = g_new0 (FnSyncPage, 1);
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
-  JsonObject *object;
-  JsonNode *member;
 
   g_return_val_if_fail (FN_IS_SYNC_CLIENT (self), NULL);
   g_return_val_if_fail (limit >= 1 && limit <= 1000, NULL);
@@ -618,10 +651,35 @@ fn_sync_client_pull (FnSyncClient  *self,
       path = g_strdup_printf ("changes?limit=%u", limit);
     }
 
-  page->root = request (self, "GET", path, NULL, cancellable, error);
-  if (!page->root)
+  root = request (self, "GET", path, NULL, cancellable, error);
+  if (!root)
     return NULL;
 
+  return fn_sync_page_new_from_json (root, limit, error);
+}
+
+/**
+ * fn_sync_page_new_from_json:
+ * @root: the parsed body of a pull answer
+ * @limit: the page size that was asked for
+ *
+ * Checks the shape of a pull answer; the records are validated later by
+ * fn_store_apply_pull().
+ *
+ * Returns: (transfer full) (nullable): the page, holding a reference to @root
+ */
+FnSyncPage *
+fn_sync_page_new_from_json (JsonNode  *root,
+                            guint      limit,
+                            GError   **error)
+{
+  g_autoptr (FnSyncPage) page = g_new0 (FnSyncPage, 1);
+  JsonObject *object;
+  JsonNode *member;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  page->root = json_node_ref (root);
   if (!JSON_NODE_HOLDS_OBJECT (page->root))
     return protocol_error (error, "pull answer is not an object"), NULL;
   object = json_node_get_object (page->root);
@@ -633,7 +691,7 @@ fn_sync_client_pull (FnSyncClient  *self,
   if (json_array_get_length (page->changes) > limit)
     return protocol_error (error, "pull answer larger than asked for"), NULL;
 
-  page->cursor = json_object_get_string_member_with_default (object, "cursor", NULL);
+  page->cursor = string_member (object, "cursor");
   if (!page->cursor || !*page->cursor)
     return protocol_error (error, "pull answer without a cursor"), NULL;
 

@@ -85,4 +85,12 @@ FnSyncPage   *fn_sync_client_pull            (FnSyncClient  *self,
                                               GError       **error);
 gboolean      fn_sync_error_is_transient     (const GError  *error);
 
+/* The checks on an answer's shape, apart from HTTP (for tests and fuzzing). */
+FnSyncPage   *fn_sync_page_new_from_json     (JsonNode      *root,
+                                              guint          limit,
+                                              GError       **error);
+JsonArray    *fn_sync_push_results_from_json (JsonNode      *answer,
+                                              guint          n_ops,
+                                              GError       **error);
+
 G_END_DECLS
