@@ -350,6 +350,7 @@ test_pending_fields_survive_pull (Fixture       *f,
   g_autoptr (FnSyncClient) client = NULL;
   g_autoptr (FnSyncPage) page = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *cursor = NULL;
 
   sign_in_laptop (f, "alice");
   assert_sync_ok (f);
@@ -363,7 +364,8 @@ test_pending_fields_survive_pull (Fixture       *f,
                                  NULL, NULL);
   client = fn_sync_client_new (fn_test_server_get_url (f->server.server), NULL, &error);
   fn_sync_client_set_token (client, token);
-  page = fn_sync_client_pull (client, fn_store_get_cursor (f->store), 100, NULL, &error);
+  cursor = fn_store_get_cursor (f->store);
+  page = fn_sync_client_pull (client, cursor, 100, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (fn_store_apply_pull (f->store, page->changes, page->cursor, NULL, &error));
   g_assert_no_error (error);
@@ -653,6 +655,7 @@ test_sign_in_refusals (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autofree char *demo_dir = g_dir_make_tmp ("fn-sync-demo-XXXXXX", NULL);
   g_autoptr (FnStore) demo = fn_store_new (demo_dir, &error);
+  g_autofree char *password = fn_test_password_for ("alice");
 
   g_assert_false (fn_sync_sign_in (f->store, f->tokens, fn_test_server_get_url (f->server.server),
                                    "alice", "wrong password", NULL, NULL, &error));
@@ -672,7 +675,7 @@ test_sign_in_refusals (Fixture       *f,
   /* Demo records must never reach an office. */
   g_assert_true (fn_store_load_demo_data (demo, 2, 2, &error));
   g_assert_false (fn_sync_sign_in (demo, f->tokens, fn_test_server_get_url (f->server.server),
-                                   "alice", fn_test_password_for ("alice"), NULL, NULL, &error));
+                                   "alice", password, NULL, NULL, &error));
   g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_DEMO_STORE);
   g_clear_object (&demo);
   remove_tree (demo_dir);
