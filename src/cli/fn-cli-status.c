@@ -123,7 +123,7 @@ read_status (FnCli        *cli,
     status->state = "signed-out";
   else if (status->server && !has_token (cli, tokens, status->server, status->user))
     status->state = "auth-required";
-  else if (!status->last_sync && !status->cursor)
+  else if (!status->last_sync)
     status->state = "never-synced";
   else if (status->conflicts > 0 || status->rejected > 0)
     status->state = "attention";
