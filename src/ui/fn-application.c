@@ -272,6 +272,7 @@ fn_application_activate (GApplication *app)
     return;
 
   window = GTK_WINDOW (fn_window_new (GTK_APPLICATION (self), self->store));
+  fn_window_set_sync_engine (FN_WINDOW (window), self->engine);
   gtk_window_present (window);
 }
 

@@ -31,6 +31,8 @@ struct _FnNoteEditor
   GtkRevealer   *error_revealer;
   GtkLabel      *error_label;
   GtkLabel      *status_label;
+  GtkRevealer   *conflict_revealer;
+  GtkWidget     *resolve_button;
 
   /* owned */
   FnStore       *store;
@@ -134,6 +136,20 @@ update_status (FnNoteEditor *self)
   gtk_label_set_text (self->status_label, text);
 }
 
+/* A conflict on the title or text: say so above the note, with the way
+ * to the conflict view. */
+static void
+update_conflict_banner (FnNoteEditor *self)
+{
+  const char *id = self->note ? fn_record_get_id (FN_RECORD (self->note)) : NULL;
+  gboolean conflict = id &&
+                      fn_record_get_sync_state (FN_RECORD (self->note)) == FN_SYNC_STATE_CONFLICT;
+
+  if (conflict)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->resolve_button), "s", id);
+  gtk_revealer_set_reveal_child (self->conflict_revealer, conflict);
+}
+
 static GDateTime *
 dup_visit_time (FnNoteEditor *self)
 {
@@ -220,6 +236,7 @@ load_note (FnNoteEditor *self)
 
   show_error (self, NULL);
   update_status (self);
+  update_conflict_banner (self);
 }
 
 static void
@@ -357,6 +374,8 @@ on_store_changed_cb (FnNoteEditor *self,
   if (same_fields (fresh, FN_RECORD (self->note)))
     {
       fn_record_update_from (FN_RECORD (self->note), fresh);
+      fn_record_set_sync_state (FN_RECORD (self->note), fn_record_get_sync_state (fresh));
+      update_conflict_banner (self);
       return;
     }
 
@@ -486,6 +505,8 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, conflict_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, resolve_button);
   gtk_widget_class_bind_template_callback (widget_class, on_title_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_final_switch_active_cb);

@@ -11,6 +11,7 @@
 #include "fn-patient-page.h"
 
 #include "fn-patient-row.h"
+#include "fn-sync-status.h"
 
 #include <glib/gi18n.h>
 
@@ -87,6 +88,9 @@ update_note_row (AdwActionRow *row,
 
   draft_label = g_object_get_data (G_OBJECT (row), "draft-label");
   gtk_widget_set_visible (draft_label, g_strcmp0 (fn_note_get_status (note), "final") != 0);
+
+  fn_sync_state_apply_to_image (fn_record_get_sync_state (FN_RECORD (note)),
+                                g_object_get_data (G_OBJECT (row), "sync-marker"));
 }
 
 static GtkWidget *
@@ -96,6 +100,7 @@ create_note_row (gpointer item,
   FnNote *note = item;
   GtkWidget *row;
   GtkWidget *draft_label;
+  GtkWidget *marker;
 
   row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -110,6 +115,12 @@ create_note_row (gpointer item,
   gtk_widget_add_css_class (draft_label, "caption");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), draft_label);
   g_object_set_data (G_OBJECT (row), "draft-label", draft_label);
+
+  marker = gtk_image_new ();
+  gtk_widget_set_valign (marker, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (marker, "sync-marker");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), marker);
+  g_object_set_data (G_OBJECT (row), "sync-marker", marker);
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("go-next-symbolic"));

@@ -10,6 +10,8 @@
 
 #include "fn-patient-row.h"
 
+#include "fn-sync-status.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 #include <time.h>
@@ -46,6 +48,7 @@ update (FnPatientRow *self)
   g_autofree char *age = NULL;
   g_autofree char *detail = NULL;
   const char *address;
+  FnSyncState state;
 
   if (!self->patient)
     {
@@ -75,8 +78,10 @@ update (FnPatientRow *self)
 
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->detail_label, detail);
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_icon),
-                          fn_record_get_sync_state (FN_RECORD (self->patient)) != FN_SYNC_STATE_SYNCED);
+  /* A marker only for what needs attention: a list of ticks says nothing. */
+  state = fn_record_get_sync_state (FN_RECORD (self->patient));
+  fn_sync_state_apply_to_image (state, self->pending_icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_icon), state != FN_SYNC_STATE_SYNCED);
 }
 
 static void

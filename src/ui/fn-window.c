@@ -10,10 +10,12 @@
 
 #include "fn-window.h"
 
+#include "fn-conflict-view.h"
 #include "fn-note-editor.h"
 #include "fn-patient-page.h"
 #include "fn-patient-row.h"
 #include "fn-settings.h"
+#include "fn-sync-indicator.h"
 
 #include <glib/gi18n.h>
 
@@ -38,6 +40,11 @@ struct _FnWindow
   GtkStack           *content_stack;
   FnPatientPage      *patient_page;
   FnNoteEditor       *note_editor;
+  FnConflictView     *conflict_view;
+  FnSyncIndicator    *sidebar_indicator;
+  FnSyncIndicator    *content_indicator;
+  GtkRevealer        *offline_revealer;
+  GtkLabel           *offline_label;
 
   /* owned */
   FnStore            *store;
@@ -46,8 +53,11 @@ struct _FnWindow
   FnPatient          *patient;
   GSettings          *settings;
   GCancellable       *cancellable;
+  FnSyncEngine       *engine;
 
   gboolean            close_refused;
+  gboolean            unsent_while_away;
+  guint               last_rejected;
   gint64              created_at;
 };
 
@@ -55,6 +65,7 @@ enum
 {
   PROP_0,
   PROP_STORE,
+  PROP_SYNC_ENGINE,
   N_PROPS
 };
 
@@ -68,6 +79,12 @@ is_showing_note (FnWindow *self)
   return gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->note_editor);
 }
 
+static gboolean
+is_showing_conflict (FnWindow *self)
+{
+  return gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->conflict_view);
+}
+
 static void
 update_title (FnWindow *self)
 {
@@ -78,7 +95,9 @@ update_title (FnWindow *self)
 
   adw_window_title_set_title (self->content_title, name ? name : "");
 
-  if (is_showing_note (self))
+  if (is_showing_conflict (self))
+    adw_window_title_set_subtitle (self->content_title, _("Conflict"));
+  else if (is_showing_note (self))
     {
       FnNote *note = fn_note_editor_get_note (self->note_editor);
 
@@ -135,6 +154,14 @@ save_note (FnWindow *self)
 static gboolean
 close_note (FnWindow *self)
 {
+  if (is_showing_conflict (self))
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, self->patient ? "patient" : "empty");
+      update_title (self);
+      fn_window_update_actions (self);
+      return TRUE;
+    }
+
   if (!is_showing_note (self))
     return TRUE;
 
@@ -311,6 +338,12 @@ on_leaflet_notify_cb (FnWindow *self)
 }
 
 static void
+on_leaflet_folded_cb (FnWindow *self)
+{
+  fn_conflict_view_set_narrow (self->conflict_view, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
 on_note_editor_saved_cb (FnWindow *self)
 {
   update_title (self);
@@ -332,6 +365,82 @@ on_store_changed_cb (FnWindow   *self,
       fn_note_editor_set_note (self->note_editor, NULL);
       close_note (self);
     }
+}
+
+static void
+on_conflict_view_done_cb (FnWindow       *self,
+                          const char     *note_id,
+                          FnConflictView *view)
+{
+  fn_window_show_toast (self, _("Conflict resolved. Your choice syncs like any other change."));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-note", "s", note_id);
+}
+
+static void
+show_sync_toast (FnWindow   *self,
+                 const char *markup,
+                 const char *button_label,
+                 const char *action)
+{
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_timeout (toast, 5);
+  if (button_label)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The offline bar, and toasts for the moments that matter: everything
+ * delivered after a time away, a change the office refused. */
+static void
+on_engine_notify_cb (FnWindow     *self,
+                     GParamSpec   *pspec,
+                     FnSyncEngine *engine)
+{
+  FnSyncEngineState state = fn_sync_engine_get_state (engine);
+  guint pending = fn_sync_engine_get_pending (engine);
+  guint rejected = fn_sync_engine_get_rejected (engine);
+  gboolean offline = state == FN_SYNC_ENGINE_OFFLINE;
+
+  if (offline)
+    {
+      g_autofree char *text = NULL;
+
+      if (pending > 0)
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "You are offline. %u change is saved on this laptop "
+                                             "and syncs when the network returns.",
+                                             "You are offline. %u changes are saved on this laptop "
+                                             "and sync when the network returns.",
+                                             pending),
+                                pending);
+      else
+        text = g_strdup (_("You are offline. What you write is saved on this laptop and syncs "
+                           "when the network returns."));
+      gtk_label_set_text (self->offline_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->offline_revealer, offline);
+
+  if ((offline || state == FN_SYNC_ENGINE_BACKING_OFF || state == FN_SYNC_ENGINE_ERROR) &&
+      pending > 0)
+    self->unsent_while_away = TRUE;
+  else if (state == FN_SYNC_ENGINE_IDLE && pending == 0 && self->unsent_while_away)
+    {
+      self->unsent_while_away = FALSE;
+      show_sync_toast (self, _("All changes synced with the office"), NULL, NULL);
+    }
+
+  if (rejected > self->last_rejected)
+    show_sync_toast (self,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The office refused a change. It is kept on this laptop.",
+                                  "The office refused some changes. They are kept on this laptop.",
+                                  rejected - self->last_rejected),
+                     _("_Details"), "win.show-sync-status");
+  self->last_rejected = rejected;
 }
 
 static void
@@ -400,6 +509,88 @@ window_open_note_action (GtkWidget  *widget,
 }
 
 static void
+window_sync_now_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+
+  if (self->engine)
+    fn_sync_engine_sync_now (self->engine);
+}
+
+static void
+window_show_sync_status_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->content_indicator)) &&
+      gtk_widget_get_mapped (GTK_WIDGET (self->content_indicator)))
+    fn_sync_indicator_popup (self->content_indicator);
+  else
+    {
+      adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+      fn_sync_indicator_popup (self->sidebar_indicator);
+    }
+}
+
+static void
+window_show_conflicts_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  const char *note_id = g_variant_get_string (parameter, NULL);
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (FnRecord) patient = NULL;
+  g_autoptr (GError) error = NULL;
+
+  note = fn_store_get (self->store, FN_ENTITY_NOTE, note_id, &error);
+  if (!note)
+    {
+      show_error_toast (self, error->message);
+      return;
+    }
+
+  /* Show the note's patient behind it, so that Back has somewhere to go. */
+  patient = fn_store_get (self->store, FN_ENTITY_PATIENT,
+                          fn_note_get_patient_id (FN_NOTE (note)), NULL);
+  if (!close_note (self))
+    return;
+  if (patient && (!self->patient ||
+                  g_strcmp0 (fn_record_get_id (FN_RECORD (self->patient)),
+                             fn_record_get_id (patient)) != 0))
+    {
+      GListModel *model = G_LIST_MODEL (self->patients);
+      g_autoptr (FnPatient) listed = NULL;
+
+      for (guint i = 0; !listed && i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr (FnPatient) item = g_list_model_get_item (model, i);
+
+          if (g_strcmp0 (fn_record_get_id (FN_RECORD (item)), fn_record_get_id (patient)) == 0)
+            listed = g_steal_pointer (&item);
+        }
+      fn_window_show_patient (self, listed ? listed : FN_PATIENT (patient));
+      select_current_patient (self);
+    }
+
+  if (!fn_conflict_view_show_note (self->conflict_view, note_id))
+    {
+      /* Resolved meanwhile (perhaps in another window): just open the note. */
+      open_note (self, FN_NOTE (note));
+      return;
+    }
+
+  gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (self->conflict_view));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  update_title (self);
+  fn_window_update_actions (self);
+}
+
+static void
 window_close_note_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -414,7 +605,10 @@ window_back_action (GtkWidget  *widget,
 {
   FnWindow *self = FN_WINDOW (widget);
 
-  if (is_showing_note (self))
+  if (is_showing_conflict (self))
+    gtk_widget_activate_action (widget, "win.open-note", "s",
+                                fn_conflict_view_get_note_id (self->conflict_view));
+  else if (is_showing_note (self))
     close_note (self);
   else if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
@@ -538,6 +732,9 @@ fn_window_constructed (GObject *object)
 
   fn_patient_page_set_store (self->patient_page, self->store);
   fn_note_editor_set_store (self->note_editor, self->store);
+  fn_conflict_view_set_store (self->conflict_view, self->store);
+  fn_sync_indicator_set_store (self->sidebar_indicator, self->store);
+  fn_sync_indicator_set_store (self->content_indicator, self->store);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -558,6 +755,9 @@ fn_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->patients);
   g_clear_object (&self->patient);
+  if (self->engine)
+    g_signal_handlers_disconnect_by_func (self->engine, on_engine_notify_cb, self);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -579,6 +779,10 @@ fn_window_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
 
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -596,6 +800,10 @@ fn_window_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_SYNC_ENGINE:
+      fn_window_set_sync_engine (self, g_value_get_object (value));
       break;
 
     default:
@@ -622,8 +830,18 @@ fn_window_class_init (FnWindowClass *klass)
                          FN_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL,
+                         FN_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, window_sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync-status", NULL,
+                                   window_show_sync_status_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", "s",
+                                   window_show_conflicts_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, window_search_action);
   gtk_widget_class_install_action (widget_class, "win.new-note", NULL, window_new_note_action);
   gtk_widget_class_install_action (widget_class, "win.open-note", "s", window_open_note_action);
@@ -637,6 +855,8 @@ fn_window_class_init (FnWindowClass *klass)
 
   g_type_ensure (FN_TYPE_PATIENT_PAGE);
   g_type_ensure (FN_TYPE_NOTE_EDITOR);
+  g_type_ensure (FN_TYPE_CONFLICT_VIEW);
+  g_type_ensure (FN_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldnotes/FieldNotes/ui/fn-window.ui");
@@ -656,12 +876,18 @@ fn_window_class_init (FnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, patient_page);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, note_editor);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, conflict_view);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, sidebar_indicator);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, content_indicator);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, offline_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_patient_list_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_notify_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_note_editor_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_conflict_view_done_cb);
 }
 
 static void
@@ -684,6 +910,8 @@ fn_window_init (FnWindow *self)
   g_object_bind_property (self->leaflet, "folded",
                           self->content_header, "show-start-title-buttons",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_folded_cb), self, G_CONNECT_SWAPPED);
 
   /* Typing while the patient list has the focus searches. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->patient_list_view));
@@ -808,9 +1036,61 @@ fn_window_update_actions (FnWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-note", showing_note);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-note", showing_note);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
-                                 showing_note || (folded && showing_content));
+                                 showing_note || is_showing_conflict (self) ||
+                                 (folded && showing_content));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", self->engine != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-sync-status", self->engine != NULL);
 
-  gtk_widget_set_visible (self->back_button, showing_note || folded);
+  gtk_widget_set_visible (self->back_button, showing_note || is_showing_conflict (self) || folded);
   gtk_widget_set_visible (self->delete_button, showing_note);
   gtk_widget_set_visible (self->new_note_button, self->patient != NULL && !showing_note);
+}
+
+/**
+ * fn_window_get_sync_engine:
+ *
+ * Returns: (transfer none) (nullable): the engine the window shows
+ */
+FnSyncEngine *
+fn_window_get_sync_engine (FnWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+/**
+ * fn_window_set_sync_engine:
+ * @engine: (nullable): the engine whose state the header, the offline bar
+ *   and the toasts show
+ */
+void
+fn_window_set_sync_engine (FnWindow     *self,
+                           FnSyncEngine *engine)
+{
+  g_return_if_fail (FN_IS_WINDOW (self));
+  g_return_if_fail (!engine || FN_IS_SYNC_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  if (self->engine)
+    g_signal_handlers_disconnect_by_func (self->engine, on_engine_notify_cb, self);
+  g_set_object (&self->engine, engine);
+
+  fn_sync_indicator_set_engine (self->sidebar_indicator, engine);
+  fn_sync_indicator_set_engine (self->content_indicator, engine);
+
+  if (engine)
+    {
+      self->last_rejected = fn_sync_engine_get_rejected (engine);
+      g_signal_connect_object (engine, "notify", G_CALLBACK (on_engine_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      on_engine_notify_cb (self, NULL, engine);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+
+  fn_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

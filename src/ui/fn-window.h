@@ -25,5 +25,8 @@ gboolean       fn_window_show_patient       (FnWindow       *self,
 void           fn_window_show_toast         (FnWindow       *self,
                                              const char     *markup);
 void           fn_window_update_actions     (FnWindow       *self);
+FnSyncEngine  *fn_window_get_sync_engine    (FnWindow       *self);
+void           fn_window_set_sync_engine    (FnWindow       *self,
+                                             FnSyncEngine   *engine);
 
 G_END_DECLS

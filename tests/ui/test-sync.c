@@ -1,0 +1,628 @@
+/* test-sync.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's sync state against the real field-notes-server: the header
+ * indicator, the offline bar, the row markers and the conflict view, with
+ * a screenshot of each state in the build folder.
+ */
+
+#define G_LOG_DOMAIN "fn-test"
+
+#include "config.h"
+
+#include "fn-conflict-view.h"
+#include "fn-note-editor.h"
+#include "fn-patient-page.h"
+#include "fn-sync-indicator.h"
+#include "fn-test-server.h"
+#include "fn-window.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define WAIT_MS 20000
+
+typedef struct
+{
+  FnTestFixture server;
+  char         *data_dir;
+  FnStore      *store;
+  FnTokenStore *tokens;
+  FnSyncEngine *engine;
+  FnWindow     *window;
+  char         *patient_id;
+} Fixture;
+
+typedef gboolean (*Condition) (Fixture *f, gpointer data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs the main loop until @condition holds or @ms pass. */
+static gboolean
+spin_until (Fixture   *f,
+            Condition  condition,
+            gpointer   data,
+            guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+  gboolean ok;
+
+  while (!(ok = condition (f, data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return ok;
+}
+
+static gpointer
+window_child (Fixture    *f,
+              const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->window), FN_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gpointer
+inner_child (gpointer    widget,
+             GType       type,
+             const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gboolean
+is_mapped (Fixture *f,
+           gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (f->window));
+}
+
+static void
+open_window (Fixture *f,
+             int      width,
+             int      height)
+{
+  if (f->window)
+    {
+      GtkWidget *old = GTK_WIDGET (g_steal_pointer (&f->window));
+
+      gtk_window_destroy (GTK_WINDOW (old));
+      g_assert_finalize_object (old);
+    }
+
+  f->window = g_object_ref_sink (fn_window_new (NULL, f->store));
+  fn_window_set_sync_engine (f->window, f->engine);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, is_mapped, NULL, 5000));
+}
+
+/* Saves what the window shows now as OUT_DIR/screenshot-NAME.png. */
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->window);
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+
+  /* Let animations (revealers, stack transitions) finish. */
+  spin (600);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("screenshot-%s.png", name);
+  path = g_build_filename (dir ? dir : ".", file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fn_test_fixture_setup (&f->server, NULL);
+
+  f->data_dir = g_dir_make_tmp ("fn-test-ui-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->store = fn_store_new (f->data_dir, &error);
+  g_assert_no_error (error);
+  f->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, f->data_dir);
+  f->engine = fn_sync_engine_new (f->store, f->tokens);
+
+  f->patient_id = fn_test_create_patient (fn_test_fixture_user (&f->server, "office"), "Albrecht",
+                                          fn_test_fixture_user (&f->server, "alice")->user_id,
+                                          NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      if (g_file_test (file, G_FILE_TEST_IS_DIR))
+        remove_tree (file);
+      else
+        g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+/* A finished run's worker drops its task, and with it the engine, a
+ * moment after the result reached the main thread. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window)
+    {
+      GtkWidget *window = GTK_WIDGET (g_steal_pointer (&f->window));
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_assert_finalize_object (window);
+    }
+  /* Toasts and list items go away from idles. */
+  spin (50);
+
+  fn_sync_engine_shutdown (f->engine);
+  wait_finalized (g_steal_pointer (&f->engine));
+  g_assert_finalize_object (g_steal_pointer (&f->tokens));
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  remove_tree (f->data_dir);
+  g_clear_pointer (&f->data_dir, g_free);
+  g_clear_pointer (&f->patient_id, g_free);
+  fn_test_fixture_teardown (&f->server, data);
+}
+
+static void
+sign_in_laptop (Fixture    *f,
+                const char *user)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *password = fn_test_password_for (user);
+
+  g_assert_true (fn_sync_sign_in (f->store, f->tokens, fn_test_server_get_url (f->server.server),
+                                  user, password, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  int *outcome = user_data;
+
+  *outcome = fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, NULL) ? 1 : -1;
+}
+
+static gboolean
+outcome_known (Fixture *f,
+               gpointer data)
+{
+  return *(int *)data != 0;
+}
+
+/* One complete run, waited for on the main loop like the window does. */
+static gboolean
+run_sync (Fixture *f)
+{
+  int outcome = 0;
+
+  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &outcome);
+  g_assert_true (spin_until (f, outcome_known, &outcome, WAIT_MS));
+
+  return outcome > 0;
+}
+
+static const char *
+indicator_text (Fixture *f)
+{
+  return fn_sync_indicator_get_text (window_child (f, "sidebar_indicator"));
+}
+
+static gboolean
+indicator_says (Fixture *f,
+                gpointer prefix)
+{
+  const char *text = indicator_text (f);
+
+  return text && g_str_has_prefix (text, prefix);
+}
+
+static void
+assert_indicator (Fixture    *f,
+                  const char *prefix)
+{
+  if (!spin_until (f, indicator_says, (gpointer)prefix, WAIT_MS))
+    g_error ("The indicator says “%s”, not “%s…”", indicator_text (f), prefix);
+}
+
+static void
+office_edit (Fixture    *f,
+             const char *id,
+             const char *field,
+             const char *value)
+{
+  FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+  g_autoptr (JsonObject) current = fn_test_client_get_record (office, "note", id);
+  g_autoptr (JsonObject) result = NULL;
+
+  result = fn_test_client_push_op (office,
+                                   fn_test_op_new (office, "note", id,
+                                                   fn_test_record_version (current),
+                                                   field, fn_test_str (value), NULL));
+  g_assert_cmpstr (fn_test_result_status (result), !=, "rejected");
+}
+
+static char *
+server_field (Fixture    *f,
+              const char *entity,
+              const char *id,
+              const char *field)
+{
+  FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+  g_autoptr (JsonObject) record = fn_test_client_get_record (office, entity, id);
+
+  return record ? g_strdup (fn_test_record_field (record, field)) : NULL;
+}
+
+static FnPatient *
+listed_patient (Fixture *f)
+{
+  g_autoptr (FnPatient) patient = g_list_model_get_item (fn_window_get_patients (f->window), 0);
+
+  g_assert_nonnull (patient);
+  return patient;  /* the list keeps it */
+}
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->window), action, parameter));
+}
+
+static gboolean
+engine_in_state (Fixture *f,
+                 gpointer state)
+{
+  return fn_sync_engine_get_state (f->engine) == (FnSyncEngineState)GPOINTER_TO_INT (state);
+}
+
+static gboolean
+nothing_pending (Fixture *f,
+                 gpointer data)
+{
+  return fn_sync_engine_get_state (f->engine) == FN_SYNC_ENGINE_IDLE &&
+         fn_sync_engine_get_pending (f->engine) == 0;
+}
+
+/* The first image child of @widget's subtree with the style class. */
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_class (c, css_class);
+
+      if (found)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_indicator_follows_engine (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRevealer *offline_revealer;
+  GtkWidget *marker;
+  const char *port;
+
+  fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id, "Admission",
+                       "First visit planned.\nBring the blood pressure cuff.");
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  offline_revealer = window_child (f, "offline_revealer");
+
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "Synced ");
+  g_assert_cmpuint (g_list_model_get_n_items (fn_window_get_patients (f->window)), ==, 1);
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  g_assert_false (gtk_revealer_get_reveal_child (offline_revealer));
+  screenshot (f, "synced");
+
+  /* The network goes, and the server with it; a note is written. */
+  url = g_strdup (fn_test_server_get_url (f->server.server));
+  port = strrchr (url, ':') + 1;
+  g_assert_true (fn_test_server_stop (f->server.server));
+  fn_sync_engine_set_online (f->engine, FALSE);
+  assert_indicator (f, "Offline");
+
+  note = fn_note_new (f->patient_id);
+  fn_record_set_field (FN_RECORD (note), "title", "Evening visit");
+  fn_record_set_field (FN_RECORD (note), "body", "Written in the car park.");
+  g_assert_true (fn_store_save (f->store, FN_RECORD (note), &error));
+  g_assert_no_error (error);
+
+  assert_indicator (f, "Offline — 1 change saved on this laptop");
+  g_assert_true (gtk_revealer_get_reveal_child (offline_revealer));
+  g_assert_cmpstr (fn_sync_indicator_get_icon_name (window_child (f, "sidebar_indicator")), ==,
+                   "network-offline-symbolic");
+
+  /* The patient's row says it waits, in words as well as by its icon. */
+  marker = find_with_class (GTK_WIDGET (window_child (f, "patient_list_view")), "sync-pending");
+  g_assert_nonnull (marker);
+  g_assert_true (gtk_widget_get_visible (marker));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (marker), "Waiting to sync"));
+  screenshot (f, "offline-waiting");
+
+  open_window (f, 680, 768);
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  screenshot (f, "offline-waiting-narrow");
+  activate (f, "win.back", NULL);
+  screenshot (f, "offline-waiting-narrow-list");
+
+  /* The network is back but the server is not: retrying, still waiting. */
+  fn_sync_engine_set_online (f->engine, TRUE);
+  g_assert_false (run_sync (f));
+  g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_BACKING_OFF);
+  assert_indicator (f, "Retrying");
+  g_assert_false (gtk_revealer_get_reveal_child (window_child (f, "offline_revealer")));
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 1);
+
+  /* The server returns; Sync Now delivers the note. */
+  fn_test_server_start (f->server.server, "--port", port, NULL);
+  activate (f, "win.sync-now", NULL);
+  g_assert_true (spin_until (f, nothing_pending, NULL, WAIT_MS));
+  assert_indicator (f, "Synced just now");
+  body = server_field (f, "note", fn_record_get_id (FN_RECORD (note)), "body");
+  g_assert_cmpstr (body, ==, "Written in the car park.");
+  g_assert_null (find_with_class (GTK_WIDGET (window_child (f, "patient_list_view")),
+                                  "sync-pending"));
+}
+
+typedef enum
+{
+  KEEP_MINE,
+  KEEP_THEIRS,
+  MERGED,
+} Choice;
+
+static char *
+text_of (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+editor_shows_note (Fixture *f,
+                   gpointer data)
+{
+  GtkStack *content_stack = window_child (f, "content_stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (content_stack), "note") == 0;
+}
+
+static void
+test_conflict (Fixture       *f,
+               gconstpointer  data)
+{
+  Choice choice = GPOINTER_TO_INT (data);
+  g_autofree char *note_id = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *on_server = NULL;
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (GError) error = NULL;
+  FnConflictView *view;
+  FnNoteEditor *editor;
+  GtkStack *content_stack;
+  GtkWidget *marker;
+  const char *expected;
+
+  note_id = fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id,
+                                 "Wound care",
+                                 "Dressing changed.\nSkin around the wound is dry.\nNext visit Monday.");
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  /* Both sides change the text before they sync. */
+  office_edit (f, note_id, "body",
+               "Dressing changed.\nSkin around the wound is red; GP informed.\nNext visit Monday.");
+  note = fn_store_get (f->store, FN_ENTITY_NOTE, note_id, &error);
+  g_assert_no_error (error);
+  fn_record_set_field (note, "body",
+                       "Dressing changed.\nSkin around the wound is dry.\nNext visit Tuesday.");
+  g_assert_true (fn_store_save (f->store, note, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "1 conflict");
+
+  /* The note's row and the note itself say so. */
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  marker = find_with_class (GTK_WIDGET (window_child (f, "patient_page")), "sync-conflict");
+  g_assert_nonnull (marker);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (marker), "Conflict"));
+  activate (f, "win.open-note", g_variant_new_string (note_id));
+  editor = window_child (f, "note_editor");
+  g_assert_true (gtk_revealer_get_reveal_child (inner_child (editor, FN_TYPE_NOTE_EDITOR,
+                                                             "conflict_revealer")));
+  if (choice == KEEP_MINE)
+    screenshot (f, "conflict-note");
+
+  /* The conflict view: this laptop's text beside the office's. */
+  activate (f, "win.show-conflicts", g_variant_new_string (note_id));
+  content_stack = window_child (f, "content_stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (content_stack), ==, "conflict");
+  view = window_child (f, "conflict_view");
+  mine = text_of (inner_child (view, FN_TYPE_CONFLICT_VIEW, "mine_view"));
+  theirs = text_of (inner_child (view, FN_TYPE_CONFLICT_VIEW, "theirs_view"));
+  g_assert_cmpstr (mine, ==, "Dressing changed.\nSkin around the wound is dry.\nNext visit Tuesday.");
+  g_assert_cmpstr (theirs, ==,
+                   "Dressing changed.\nSkin around the wound is red; GP informed.\nNext visit Monday.");
+  if (choice == KEEP_MINE)
+    {
+      screenshot (f, "conflict");
+      open_window (f, 680, 768);
+      activate (f, "win.show-conflicts", g_variant_new_string (note_id));
+      screenshot (f, "conflict-narrow");
+      view = window_child (f, "conflict_view");
+    }
+
+  switch (choice)
+    {
+    case KEEP_MINE:
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "conflict.keep-mine", NULL));
+      expected = "Dressing changed.\nSkin around the wound is dry.\nNext visit Tuesday.";
+      break;
+
+    case KEEP_THEIRS:
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "conflict.keep-theirs", NULL));
+      expected = "Dressing changed.\nSkin around the wound is red; GP informed.\nNext visit Monday.";
+      break;
+
+    case MERGED:
+    default:
+      {
+        GtkTextView *merged_view = inner_child (view, FN_TYPE_CONFLICT_VIEW, "merged_view");
+        g_autofree char *prefilled = NULL;
+
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "conflict.edit-merged", NULL));
+        prefilled = text_of (merged_view);
+        /* Pre-filled with both versions. */
+        g_assert_nonnull (strstr (prefilled, "Next visit Tuesday."));
+        g_assert_nonnull (strstr (prefilled, "GP informed."));
+        screenshot (f, "conflict-merge");
+        expected = "Dressing changed.\nSkin around the wound is red; GP informed.\nNext visit Tuesday.";
+        gtk_text_buffer_set_text (gtk_text_view_get_buffer (merged_view), expected, -1);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "conflict.save-merged", NULL));
+      }
+      break;
+    }
+
+  /* Back to the note, which shows the chosen text and syncs it. */
+  g_assert_true (spin_until (f, editor_shows_note, NULL, 2000));
+  {
+    g_autofree char *body = text_of (inner_child (window_child (f, "note_editor"),
+                                                  FN_TYPE_NOTE_EDITOR, "body_view"));
+
+    g_assert_cmpstr (body, ==, expected);
+  }
+  g_assert_false (gtk_revealer_get_reveal_child (inner_child (window_child (f, "note_editor"),
+                                                              FN_TYPE_NOTE_EDITOR,
+                                                              "conflict_revealer")));
+  g_assert_true (run_sync (f));
+  g_assert_true (spin_until (f, engine_in_state, GINT_TO_POINTER (FN_SYNC_ENGINE_IDLE), WAIT_MS));
+  assert_indicator (f, "Synced");
+  g_assert_cmpuint (fn_sync_engine_get_conflicts (f->engine), ==, 0);
+
+  on_server = server_field (f, "note", note_id, "body");
+  g_assert_cmpstr (on_server, ==, expected);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GtkCssProvider) css = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* What AdwApplication loads for the app, so that screenshots match. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/fieldnotes/FieldNotes/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
+  ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
+  ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));
+  ADD ("/ui/sync/conflict/merged", test_conflict, GINT_TO_POINTER (MERGED));
+
+  return fn_test_run ();
+}
