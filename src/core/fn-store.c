@@ -1465,9 +1465,11 @@ fn_store_count_conflicts (FnStore *self)
 {
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
+  /* A deleted note's conflict needs nobody; its texts stay in the record. */
   return count (self,
                 "SELECT count(*) FROM conflicts WHERE deleted = 0"
-                " AND resolved IS NOT 'true' AND field IN ('title', 'body')");
+                " AND resolved IS NOT 'true' AND field IN ('title', 'body')"
+                " AND record_id IN (SELECT id FROM notes WHERE deleted = 0)");
 }
 
 /**
@@ -2233,6 +2235,7 @@ fn_store_list_conflicts (FnStore     *self,
   return load_records (self, FN_ENTITY_CONFLICT,
                        "WHERE t.deleted = 0 AND t.resolved IS NOT 'true'"
                        " AND t.field IN ('title', 'body')"
+                       " AND t.record_id IN (SELECT id FROM notes WHERE deleted = 0)"
                        " AND (?1 IS NULL OR t.record_id = ?1) ORDER BY t.seq",
                        params, error);
 }
@@ -2344,7 +2347,9 @@ fn_store_resolve_conflict (FnStore           *self,
   if (!fn_record_validate (edited, error))
     return FALSE;
 
-  note_changes = diff_fields (edited, note);
+  /* Writing into a deleted note would bring it back: only close the
+   * conflict, whose record keeps both texts. */
+  note_changes = fn_record_get_deleted (note) ? g_ptr_array_new () : diff_fields (edited, note);
   fn_record_set_field (conflict, "resolved", "true");
   conflict_changes = g_ptr_array_new ();
   g_ptr_array_add (conflict_changes,

@@ -132,8 +132,8 @@ set_network_error (GError  **error,
   if (cause->domain == G_TLS_ERROR)
     g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_TLS,
                  _("The server's certificate cannot be trusted, so nothing was sent. "
-                   "If your organisation uses its own certificate authority, "
-                   "set its CA file in the preferences."));
+                   "If your organisation uses its own certificate authority, give Field "
+                   "Notes its CA file (the CA file preference, or --ca-file)."));
   else
     g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_NETWORK,
                  _("The office server cannot be reached (%s). Your changes are safe on "

@@ -325,6 +325,8 @@ run_worker (GTask        *task,
       goto out;
     }
 
+  if (!run->ca_file)
+    run->ca_file = fn_store_get_meta (store, "ca_file");
   client = fn_sync_client_new (server, run->ca_file, &error);
   if (!client)
     goto out;
@@ -1289,6 +1291,7 @@ fn_sync_sign_in (FnStore       *store,
     }
 
   return fn_store_set_meta (store, "server_url", server_url, error) &&
+         fn_store_set_meta (store, "ca_file", ca_file && *ca_file ? ca_file : NULL, error) &&
          fn_store_set_meta (store, "username", username, error) &&
          fn_store_set_meta (store, "user_id", login->user_id, error) &&
          fn_store_set_meta (store, "role", login->role, error) &&
@@ -1311,6 +1314,7 @@ fn_sync_sign_out (FnStore       *store,
 {
   g_autofree char *server = fn_store_get_meta (store, "server_url");
   g_autofree char *user = fn_store_get_meta (store, "username");
+  g_autofree char *ca_file = fn_store_get_meta (store, "ca_file");
   g_autofree char *token = NULL;
   g_autoptr (GError) local_error = NULL;
 
@@ -1322,7 +1326,9 @@ fn_sync_sign_out (FnStore       *store,
   token = fn_token_store_lookup (tokens, server, user, cancellable, NULL);
   if (token)
     {
-      g_autoptr (FnSyncClient) client = fn_sync_client_new (server, NULL, NULL);
+      /* The organisation's CA from sign-in, or the revocation fails and
+       * the session stays valid on the server. */
+      g_autoptr (FnSyncClient) client = fn_sync_client_new (server, ca_file, NULL);
 
       if (client)
         {

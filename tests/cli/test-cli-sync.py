@@ -799,11 +799,7 @@ TESTS = [
 
 # Known bugs outside the client, reported as TAP TODO: meson counts them as
 # expected failures, and as a failure once they pass, so that the mark goes.
-TODO = {
-    'test_logout_revokes_with_ca':
-        'fn_sync_sign_out() revokes the session without the CA file, so the TLS request '
-        'fails and the session stays valid',
-}
+TODO = {}
 
 
 def main():
