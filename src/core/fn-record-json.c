@@ -54,6 +54,7 @@ fn_record_from_json (JsonNode    *node,
 {
   g_autoptr (FnRecord) record = NULL;
   g_autoptr (JsonObject) clocks = json_object_new ();
+  g_autoptr (GError) local_error = NULL;
   JsonObject *object;
   JsonObject *fields;
   JsonNode *member;
@@ -119,15 +120,23 @@ fn_record_from_json (JsonNode    *node,
       if (!value)
         continue;
 
-      text = fn_field_value_from_json (&specs[i], value, error);
-      if (!text && error && *error)
-        return NULL;
+      text = fn_field_value_from_json (&specs[i], value, &local_error);
+      if (local_error)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("The server sent a record that is not valid: "));
+          return NULL;
+        }
       fn_record_set_field (record, specs[i].name, text);
     }
 
   /* A tombstone may lack required fields; a live record may not. */
-  if (!fn_record_get_deleted (record) && !fn_record_validate (record, error))
-    return NULL;
+  if (!fn_record_get_deleted (record) && !fn_record_validate (record, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("The server sent a record that is not valid: "));
+      return NULL;
+    }
 
   member = json_object_get_member (object, "clock");
   if (member)

@@ -282,7 +282,15 @@ request (FnSyncClient  *self,
 
   content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
                                                         NULL);
-  if (g_strcmp0 (content_type, "application/json") != 0 || size > MAX_RESPONSE_BYTES)
+  if (size > MAX_RESPONSE_BYTES)
+    {
+      g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
+                   _("The office server sent an answer that is too large (%" G_GSIZE_FORMAT
+                     " MB), so nothing was changed."),
+                   size / (1024 * 1024));
+      return NULL;
+    }
+  if (g_strcmp0 (content_type, "application/json") != 0)
     {
       g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
                    _("The server at %s did not answer like a Field Notes server "
