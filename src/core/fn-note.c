@@ -10,6 +10,8 @@
 
 #include "fn-note.h"
 
+#include <string.h>
+
 struct _FnNote
 {
   FnRecord parent_instance;
@@ -103,4 +105,41 @@ const char *
 fn_note_get_status (FnNote *self)
 {
   return FIELD (self, "status");
+}
+
+/**
+ * fn_note_dup_content_sha256:
+ *
+ * The SHA-256 of the note's canonical content, which a signature covers:
+ * the tag "field-notes-note/1", then id, patient, kind, visit time, title
+ * and text, each as its length in bytes, a colon, the bytes and a newline
+ * (docs/signatures.md). Status and author are not part of it.
+ *
+ * Returns: (transfer full): the hash in lower-case hex
+ */
+char *
+fn_note_dup_content_sha256 (FnNote *self)
+{
+  static const char * const fields[] = { "patient_id", "kind", "visit_at", "title", "body" };
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *parts[2 + G_N_ELEMENTS (fields)];
+
+  g_return_val_if_fail (FN_IS_NOTE (self), NULL);
+
+  parts[0] = "field-notes-note/1";
+  parts[1] = fn_record_get_id (FN_RECORD (self));
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    parts[2 + i] = fn_record_get_field (FN_RECORD (self), fields[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      const char *part = parts[i] ? parts[i] : "";
+      g_autofree char *length = g_strdup_printf ("%zu:", strlen (part));
+
+      g_checksum_update (checksum, (const guchar *)length, -1);
+      g_checksum_update (checksum, (const guchar *)part, -1);
+      g_checksum_update (checksum, (const guchar *)"\n", 1);
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
 }

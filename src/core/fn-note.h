@@ -21,5 +21,6 @@ GDateTime  *fn_note_dup_visit_time (FnNote     *self);
 const char *fn_note_get_title      (FnNote     *self);
 const char *fn_note_get_body       (FnNote     *self);
 const char *fn_note_get_status     (FnNote     *self);
+char       *fn_note_dup_content_sha256 (FnNote *self);
 
 G_END_DECLS

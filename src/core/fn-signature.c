@@ -33,3 +33,27 @@ fn_signature_new (void)
 {
   return g_object_new (FN_TYPE_SIGNATURE, NULL);
 }
+
+const char *
+fn_signature_get_note_id (FnSignature *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "note_id");
+}
+
+const char *
+fn_signature_get_signer_name (FnSignature *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "signer_name");
+}
+
+const char *
+fn_signature_get_signer_role (FnSignature *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "signer_role");
+}
+
+const char *
+fn_signature_get_captured_at (FnSignature *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "captured_at");
+}

@@ -47,6 +47,18 @@ gboolean   fn_store_apply_pull     (FnStore     *self,
                                     const char  *cursor,
                                     guint       *n_applied,
                                     GError     **error);
+GPtrArray *fn_store_list_blobs_to_upload (FnStore *self,
+                                    GError     **error);
+gboolean   fn_store_mark_blob_uploaded (FnStore *self,
+                                    const char  *sha256,
+                                    GError     **error);
+GPtrArray *fn_store_list_missing_blobs (FnStore *self,
+                                    GError     **error);
+gboolean   fn_store_put_blob       (FnStore     *self,
+                                    const char  *sha256,
+                                    GBytes      *data,
+                                    gboolean     uploaded,
+                                    GError     **error);
 gboolean   fn_store_set_last_sync  (FnStore     *self,
                                     gint64       when_ms,
                                     GError     **error);

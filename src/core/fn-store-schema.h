@@ -107,3 +107,13 @@
   FN_STORE_FTS_TRIGGERS ("notes", "title", "body") \
   "INSERT INTO patients_fts (patients_fts) VALUES ('rebuild');" \
   "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');"
+
+/* Signature strokes and images, content-addressed as the contract's blobs:
+ * kept until the server has them (uploaded = 1). */
+#define FN_STORE_MIGRATION_3 \
+  "CREATE TABLE blobs (" \
+  "  sha256 TEXT PRIMARY KEY NOT NULL," \
+  "  data BLOB NOT NULL," \
+  "  uploaded INTEGER NOT NULL DEFAULT 0," \
+  "  created_at INTEGER NOT NULL);" \
+  "CREATE INDEX blobs_to_upload ON blobs (uploaded);"

@@ -15,6 +15,7 @@
 #include "fn-note.h"
 #include "fn-patient.h"
 #include "fn-record-json.h"
+#include "fn-signature.h"
 #include "fn-store-private.h"
 #include "fn-store-schema.h"
 
@@ -56,6 +57,7 @@ static const char * const migrations[] = {
   NULL,
   FN_STORE_MIGRATION_1,
   FN_STORE_MIGRATION_2,
+  FN_STORE_MIGRATION_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FN_STORE_SCHEMA_VERSION + 1);
@@ -2374,4 +2376,340 @@ fn_store_resolve_conflict (FnStore           *self,
   fn_store_emit_changed (self, FN_ENTITY_CONFLICT, conflict_id);
 
   return TRUE;
+}
+
+static char *
+sha256_of (GBytes *bytes)
+{
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
+/**
+ * fn_store_put_blob:
+ *
+ * Keeps @data under its SHA-256 (once); @sha256 must be that hash.
+ */
+gboolean
+fn_store_put_blob (FnStore     *self,
+                   const char  *sha256,
+                   GBytes      *data,
+                   gboolean     uploaded,
+                   GError     **error)
+{
+  g_autofree char *actual = sha256_of (data);
+  sqlite3_stmt *stmt;
+  gsize size;
+  gconstpointer bytes;
+
+  if (!fn_validate_sha256 (sha256) || g_strcmp0 (actual, sha256) != 0)
+    return invalid_response (error, "a blob does not match its hash");
+
+  stmt = get_statement (self,
+                        "INSERT INTO blobs (sha256, data, uploaded, created_at)"
+                        " VALUES (?1, ?2, ?3, ?4)"
+                        " ON CONFLICT (sha256) DO UPDATE SET uploaded = max (uploaded, ?3)",
+                        error);
+  if (!stmt)
+    return FALSE;
+
+  bytes = g_bytes_get_data (data, &size);
+  bind_text (stmt, 1, sha256);
+  sqlite3_bind_blob (stmt, 2, size ? bytes : "", size, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, uploaded);
+  sqlite3_bind_int64 (stmt, 4, now_ms ());
+
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fn_store_get_blob:
+ *
+ * Returns: (transfer full) (nullable): the blob, or %NULL with @error set
+ */
+GBytes *
+fn_store_get_blob (FnStore     *self,
+                   const char  *sha256,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  GBytes *bytes = NULL;
+  int rc;
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+
+  if (!(stmt = get_statement (self, "SELECT data FROM blobs WHERE sha256 = ?1", error)))
+    return NULL;
+
+  bind_text (stmt, 1, sha256);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    set_sqlite_error (self, error, rc, _("reading a signature"));
+  else if (!bytes)
+    g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                 _("The signature's image has not reached this laptop yet."));
+
+  return bytes;
+}
+
+static GPtrArray *
+list_strings (FnStore     *self,
+              const char  *sql,
+              GError     **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = get_statement (self, sql, error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, dup_column (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("reading signatures"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+/**
+ * fn_store_list_blobs_to_upload:
+ *
+ * Returns: (transfer full) (element-type utf8): hashes the server lacks
+ */
+GPtrArray *
+fn_store_list_blobs_to_upload (FnStore  *self,
+                               GError  **error)
+{
+  return list_strings (self, "SELECT sha256 FROM blobs WHERE uploaded = 0 ORDER BY created_at",
+                       error);
+}
+
+gboolean
+fn_store_mark_blob_uploaded (FnStore     *self,
+                             const char  *sha256,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt = get_statement (self, "UPDATE blobs SET uploaded = 1 WHERE sha256 = ?1",
+                                      error);
+
+  if (!stmt)
+    return FALSE;
+
+  bind_text (stmt, 1, sha256);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fn_store_list_missing_blobs:
+ *
+ * Returns: (transfer full) (element-type utf8): blobs that pulled
+ *   signatures name and this laptop does not have yet
+ */
+GPtrArray *
+fn_store_list_missing_blobs (FnStore  *self,
+                             GError  **error)
+{
+  return list_strings (self,
+                       "SELECT h FROM (SELECT strokes_blob AS h FROM signatures WHERE deleted = 0"
+                       " UNION SELECT image_blob FROM signatures WHERE deleted = 0)"
+                       " WHERE h IS NOT NULL AND h NOT IN (SELECT sha256 FROM blobs)",
+                       error);
+}
+
+/**
+ * fn_store_get_signature_for_note:
+ *
+ * Returns: (transfer full) (nullable): the note's signature, or %NULL
+ *   (without @error set) when it has none
+ */
+FnSignature *
+fn_store_get_signature_for_note (FnStore     *self,
+                                 const char  *note_id,
+                                 GError     **error)
+{
+  const char *params[] = { note_id, NULL };
+  g_autoptr (GPtrArray) found = NULL;
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+
+  found = load_records (self, FN_ENTITY_SIGNATURE,
+                        "WHERE t.note_id = ?1 AND t.deleted = 0 ORDER BY t.seq DESC LIMIT 1",
+                        params, error);
+  if (!found || found->len == 0)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (found, 0));
+}
+
+/**
+ * fn_store_check_signature:
+ * @signature: (out) (optional) (transfer full): the signature, if any
+ *
+ * Compares the note's current canonical content with what was signed.
+ */
+FnSignatureCheck
+fn_store_check_signature (FnStore      *self,
+                          const char   *note_id,
+                          FnSignature **signature,
+                          GError      **error)
+{
+  g_autoptr (FnSignature) found = NULL;
+  g_autoptr (FnRecord) note = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr (GBytes) strokes = NULL;
+  g_autoptr (GBytes) image = NULL;
+  FnSignatureCheck check;
+
+  g_return_val_if_fail (FN_IS_STORE (self), FN_SIGNATURE_CHECK_UNSIGNED);
+
+  found = fn_store_get_signature_for_note (self, note_id, error);
+  if (!found)
+    return FN_SIGNATURE_CHECK_UNSIGNED;
+
+  note = load_record (self, FN_ENTITY_NOTE, note_id, NULL, error);
+  if (!note)
+    return FN_SIGNATURE_CHECK_UNSIGNED;
+
+  hash = fn_note_dup_content_sha256 (FN_NOTE (note));
+  strokes = fn_store_get_blob (self, fn_record_get_field (FN_RECORD (found), "strokes_blob"), NULL);
+  image = fn_store_get_blob (self, fn_record_get_field (FN_RECORD (found), "image_blob"), NULL);
+
+  if (g_strcmp0 (hash, fn_record_get_field (FN_RECORD (found), "note_sha256")) != 0)
+    check = FN_SIGNATURE_CHECK_NOTE_CHANGED;
+  else if (!strokes || !image)
+    check = FN_SIGNATURE_CHECK_BLOBS_MISSING;
+  else
+    check = FN_SIGNATURE_CHECK_VALID;
+
+  if (signature)
+    *signature = g_steal_pointer (&found);
+
+  return check;
+}
+
+/**
+ * fn_store_add_signature:
+ * @signer_role: "patient", "relative" or "caregiver"
+ *
+ * Signs the note as it is now: keeps the strokes and their PNG rendering
+ * as blobs and writes the immutable signature record with its op, in one
+ * transaction. Refused for an empty or too small signature, a note with an
+ * unresolved text conflict, and a note that is already signed.
+ *
+ * Returns: (transfer full): the signature, or %NULL with @error set
+ */
+FnSignature *
+fn_store_add_signature (FnStore     *self,
+                        const char  *note_id,
+                        const char  *signer_name,
+                        const char  *signer_role,
+                        FnStrokes   *strokes,
+                        GError     **error)
+{
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (FnSignature) existing = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GBytes) strokes_blob = NULL;
+  g_autoptr (GBytes) image_blob = NULL;
+  g_autoptr (FnSignature) signature = NULL;
+  g_autoptr (GPtrArray) changed = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *captured_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *note_hash = NULL;
+  g_autofree char *strokes_hash = NULL;
+  g_autofree char *image_hash = NULL;
+  g_autofree char *id = fn_uuid_new ();
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+  g_return_val_if_fail (strokes, NULL);
+  g_return_val_if_fail (!self->in_transaction, NULL);
+
+  if (!(note = load_record (self, FN_ENTITY_NOTE, note_id, NULL, error)))
+    return NULL;
+  if (fn_record_get_deleted (note))
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                   _("This note was deleted, so it cannot be signed."));
+      return NULL;
+    }
+
+  if (!(conflicts = fn_store_list_conflicts (self, note_id, error)))
+    return NULL;
+  if (conflicts->len > 0)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED,
+                   _("This note has two versions of its text. Resolve the conflict first, "
+                     "then ask for the signature."));
+      return NULL;
+    }
+
+  if ((existing = fn_store_get_signature_for_note (self, note_id, error)))
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED,
+                   _("This note is already signed. A signature cannot be changed."));
+      return NULL;
+    }
+  if (error && *error)
+    return NULL;
+
+  if (!fn_strokes_check_signable (strokes, error))
+    return NULL;
+
+  strokes_blob = fn_strokes_serialize (strokes);
+  if (!(image_blob = fn_strokes_render_png (strokes, 900, error)))
+    return NULL;
+  if (g_bytes_get_size (strokes_blob) > FN_MAX_BLOB_BYTES ||
+      g_bytes_get_size (image_blob) > FN_MAX_BLOB_BYTES)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED,
+                   _("The signature is too large to keep. Clear the pad and sign again."));
+      return NULL;
+    }
+
+  note_hash = fn_note_dup_content_sha256 (FN_NOTE (note));
+  strokes_hash = sha256_of (strokes_blob);
+  image_hash = sha256_of (image_blob);
+
+  signature = fn_signature_new ();
+  fn_record_set_id (FN_RECORD (signature), id);
+  fn_record_set_field (FN_RECORD (signature), "note_id", note_id);
+  fn_record_set_field (FN_RECORD (signature), "signer_name", signer_name);
+  fn_record_set_field (FN_RECORD (signature), "signer_role", signer_role);
+  fn_record_set_field (FN_RECORD (signature), "captured_at", captured_at);
+  fn_record_set_field (FN_RECORD (signature), "note_sha256", note_hash);
+  fn_record_set_field (FN_RECORD (signature), "strokes_blob", strokes_hash);
+  fn_record_set_field (FN_RECORD (signature), "image_blob", image_hash);
+  if (!fn_record_validate (FN_RECORD (signature), error))
+    return NULL;
+
+  changed = diff_fields (FN_RECORD (signature), NULL);
+
+  if (!fn_store_begin (self, error))
+    return NULL;
+
+  if (!fn_store_put_blob (self, strokes_hash, strokes_blob, FALSE, error) ||
+      !fn_store_put_blob (self, image_hash, image_blob, FALSE, error) ||
+      !write_change_in_transaction (self, FN_RECORD (signature), TRUE, NULL, changed, FALSE,
+                                    error) ||
+      !fn_store_commit (self, error))
+    {
+      if (self->in_transaction)
+        fn_store_rollback (self);
+      return NULL;
+    }
+
+  fn_record_set_sync_state (FN_RECORD (signature), FN_SYNC_STATE_PENDING);
+  fn_store_emit_changed (self, FN_ENTITY_SIGNATURE, id);
+  fn_store_emit_changed (self, FN_ENTITY_NOTE, note_id);
+
+  return g_steal_pointer (&signature);
 }

@@ -10,6 +10,7 @@
 
 #include "fn-clock.h"
 #include "fn-record.h"
+#include "fn-strokes.h"
 #include "fn-types.h"
 
 G_BEGIN_DECLS
@@ -28,7 +29,7 @@ typedef enum
   FN_STORE_ERROR_NOT_EMPTY,
 } FnStoreError;
 
-#define FN_STORE_SCHEMA_VERSION 2
+#define FN_STORE_SCHEMA_VERSION 3
 #define FN_STORE_DB_NAME "field-notes.db"
 
 /* A pending change waiting to be pushed: what the sync engine sends. */
@@ -125,6 +126,31 @@ gboolean    fn_store_resolve_conflict (FnStore     *self,
                                        const char  *conflict_id,
                                        FnConflictChoice choice,
                                        const char  *merged_text,
+                                       GError     **error);
+
+typedef enum
+{
+  FN_SIGNATURE_CHECK_UNSIGNED,
+  FN_SIGNATURE_CHECK_VALID,
+  FN_SIGNATURE_CHECK_NOTE_CHANGED,
+  FN_SIGNATURE_CHECK_BLOBS_MISSING,
+} FnSignatureCheck;
+
+FnSignature *fn_store_add_signature   (FnStore     *self,
+                                       const char  *note_id,
+                                       const char  *signer_name,
+                                       const char  *signer_role,
+                                       FnStrokes   *strokes,
+                                       GError     **error);
+FnSignature *fn_store_get_signature_for_note (FnStore *self,
+                                       const char  *note_id,
+                                       GError     **error);
+GBytes     *fn_store_get_blob         (FnStore     *self,
+                                       const char  *sha256,
+                                       GError     **error);
+FnSignatureCheck fn_store_check_signature (FnStore *self,
+                                       const char  *note_id,
+                                       FnSignature **signature,
                                        GError     **error);
 
 gboolean    fn_store_load_demo_data   (FnStore     *self,

@@ -223,22 +223,23 @@ check_status (FnSyncClient  *self,
   return FALSE;
 }
 
-static JsonNode *
-request (FnSyncClient  *self,
-         const char    *method,
-         const char    *path,
-         JsonNode      *body,
-         GCancellable  *cancellable,
-         GError       **error)
+/* Sends one request and returns the body of a 2xx answer; every other
+ * status becomes the contract's error. */
+static GBytes *
+send_message (FnSyncClient  *self,
+              const char    *method,
+              const char    *path,
+              const char    *accept,
+              GBytes        *body,
+              const char    *body_type,
+              char         **content_type,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GUri) uri = NULL;
   g_autoptr (GBytes) response = NULL;
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local_error = NULL;
-  const char *content_type;
-  const char *data;
-  gsize size;
 
   uri = g_uri_parse_relative (self->base, path, G_URI_FLAGS_ENCODED, error);
   if (!uri)
@@ -246,7 +247,7 @@ request (FnSyncClient  *self,
 
   msg = soup_message_new_from_uri (method, uri);
   soup_message_headers_append (soup_message_get_request_headers (msg), "Accept",
-                               "application/json");
+                               accept);
   if (self->token)
     {
       g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
@@ -256,14 +257,7 @@ request (FnSyncClient  *self,
       memset (bearer, 0, strlen (bearer));
     }
   if (body)
-    {
-      g_autofree char *json = json_to_string (body, FALSE);
-      gsize len = strlen (json);
-      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
-
-      /* The message takes its own reference. */
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, body_type, body);
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate_cb), self);
 
   self->retry_after = 0;
@@ -276,12 +270,46 @@ request (FnSyncClient  *self,
   if (!check_status (self, msg, response, error))
     return NULL;
 
+  if (content_type)
+    *content_type = g_strdup (soup_message_headers_get_content_type (
+      soup_message_get_response_headers (msg), NULL));
+
+  return g_steal_pointer (&response);
+}
+
+static JsonNode *
+request (FnSyncClient  *self,
+         const char    *method,
+         const char    *path,
+         JsonNode      *body,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr (GBytes) request_body = NULL;
+  g_autoptr (GBytes) response = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *content_type = NULL;
+  const char *data;
+  gsize size;
+
+  if (body)
+    {
+      g_autofree char *json = json_to_string (body, FALSE);
+
+      request_body = g_bytes_new (json, strlen (json));
+      /* The sign-in body holds the password: leave no copy behind. */
+      memset (json, 0, strlen (json));
+    }
+
+  response = send_message (self, method, path, "application/json", request_body,
+                           "application/json", &content_type, cancellable, error);
+  if (!response)
+    return NULL;
+
   data = g_bytes_get_data (response, &size);
   if (size == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
-                                                        NULL);
   if (size > MAX_RESPONSE_BYTES)
     {
       g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
@@ -714,4 +742,61 @@ fn_sync_page_new_from_json (JsonNode  *root,
     page->remaining = MAX (0, json_node_get_int (member));
 
   return g_steal_pointer (&page);
+}
+
+/**
+ * fn_sync_client_put_blob:
+ *
+ * Uploads a signature blob under its SHA-256 (a repeat is a no-op).
+ */
+gboolean
+fn_sync_client_put_blob (FnSyncClient  *self,
+                         const char    *sha256,
+                         GBytes        *data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GBytes) response = NULL;
+
+  g_return_val_if_fail (FN_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (fn_validate_sha256 (sha256), FALSE);
+
+  path = g_strconcat ("blobs/", sha256, NULL);
+  response = send_message (self, "PUT", path, "application/json", data,
+                           "application/octet-stream", NULL, cancellable, error);
+  return response != NULL;
+}
+
+/**
+ * fn_sync_client_get_blob:
+ *
+ * Downloads a blob and checks that it hashes to its name.
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set
+ */
+GBytes *
+fn_sync_client_get_blob (FnSyncClient  *self,
+                         const char    *sha256,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *actual = NULL;
+  g_autoptr (GBytes) response = NULL;
+
+  g_return_val_if_fail (FN_IS_SYNC_CLIENT (self), NULL);
+  g_return_val_if_fail (fn_validate_sha256 (sha256), NULL);
+
+  path = g_strconcat ("blobs/", sha256, NULL);
+  response = send_message (self, "GET", path, "application/octet-stream", NULL, NULL, NULL,
+                           cancellable, error);
+  if (!response)
+    return NULL;
+
+  actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, response);
+  if (g_strcmp0 (actual, sha256) != 0)
+    return protocol_error (error, "a signature blob does not match its hash"), NULL;
+
+  return g_steal_pointer (&response);
 }

@@ -83,6 +83,15 @@ FnSyncPage   *fn_sync_client_pull            (FnSyncClient  *self,
                                               guint          limit,
                                               GCancellable  *cancellable,
                                               GError       **error);
+gboolean      fn_sync_client_put_blob        (FnSyncClient  *self,
+                                              const char    *sha256,
+                                              GBytes        *data,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+GBytes       *fn_sync_client_get_blob        (FnSyncClient  *self,
+                                              const char    *sha256,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
 gboolean      fn_sync_error_is_transient     (const GError  *error);
 
 /* The checks on an answer's shape, apart from HTTP (for tests and fuzzing). */

@@ -283,6 +283,57 @@ pull_all (Run           *run,
   return TRUE;
 }
 
+/* Signature blobs go up before the ops that name them: the server refuses
+ * a signature whose strokes and image it does not have. */
+static gboolean
+upload_blobs (FnStore       *store,
+              FnSyncClient  *client,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr (GPtrArray) hashes = fn_store_list_blobs_to_upload (store, error);
+
+  if (!hashes)
+    return FALSE;
+
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (hashes, i);
+      g_autoptr (GBytes) data = fn_store_get_blob (store, sha256, error);
+
+      if (!data || !fn_sync_client_put_blob (client, sha256, data, cancellable, error) ||
+          !fn_store_mark_blob_uploaded (store, sha256, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Signatures pulled from other devices bring only the hashes of their
+ * blobs; fetch and check them so the note can show its signature. */
+static gboolean
+download_blobs (FnStore       *store,
+                FnSyncClient  *client,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr (GPtrArray) hashes = fn_store_list_missing_blobs (store, error);
+
+  if (!hashes)
+    return FALSE;
+
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (hashes, i);
+      g_autoptr (GBytes) data = fn_sync_client_get_blob (client, sha256, cancellable, error);
+
+      if (!data || !fn_store_put_blob (store, sha256, data, TRUE, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 run_worker (GTask        *task,
             gpointer      source_object,
@@ -334,8 +385,10 @@ run_worker (GTask        *task,
 
   report_progress (run, 0, 0);
 
-  if (!push_all (run, store, client, device_id, cancellable, &error) ||
+  if (!upload_blobs (store, client, cancellable, &error) ||
+      !push_all (run, store, client, device_id, cancellable, &error) ||
       !pull_all (run, store, client, cancellable, &error) ||
+      !download_blobs (store, client, cancellable, &error) ||
       !fn_store_set_last_sync (store, g_get_real_time () / 1000, &error))
     goto out;
 

@@ -278,6 +278,35 @@ test_migrate_from_v1 (void)
   remove_tree (dir);
 }
 
+/* A version 2 database (before signature blobs) opens and keeps its data. */
+static void
+test_migrate_from_v2 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fn-migrate2-XXXXXX", &error);
+  g_autoptr (FnStore) old = NULL;
+  g_autoptr (FnStore) store = NULL;
+  g_autoptr (FnPatient) patient = fn_patient_new ();
+  g_autoptr (GPtrArray) hits = NULL;
+
+  old = fn_store_new_at_version (dir, 2, &error);
+  g_assert_no_error (error);
+  fn_record_set_field (FN_RECORD (patient), "family_name", "Haddad");
+  g_assert_true (fn_store_save (old, FN_RECORD (patient), &error));
+  g_clear_object (&old);
+
+  store = fn_store_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fn_store_get_schema_version (store), ==, 3);
+  hits = fn_store_list_patients (store, "hadd", &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpuint (fn_store_count_pending (store), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM blobs"), ==, 0);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
 static void
 test_crud (Fixture       *f,
            gconstpointer  data)
@@ -864,6 +893,7 @@ main (int   argc,
   ADD ("/store/open/newer-schema-untouched", test_newer_schema_untouched);
   g_test_add_func ("/store/open/not-a-database", test_not_a_database);
   g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
+  g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
   ADD ("/store/crud", test_crud);
   ADD ("/store/outbox/atomic", test_outbox_atomic);
   ADD ("/store/outbox/fold", test_outbox_fold);

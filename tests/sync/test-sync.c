@@ -16,6 +16,7 @@
 #include "fn-test-server.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -529,6 +530,106 @@ test_created_and_deleted_offline (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (on_server, "deleted"));
 }
 
+static FnStrokes *
+scribble (void)
+{
+  FnStrokes *strokes = fn_strokes_new (600, 200);
+  guint32 t = 0;
+
+  for (int i = 0; i <= 80; i++, t += 9)
+    {
+      FnStrokePoint p = { 60 + i * 6, 100 + 50 * sin (i / 6.0), t, 0.5 };
+
+      fn_strokes_add_point (strokes, &p);
+    }
+  fn_strokes_end_stroke (strokes);
+
+  return strokes;
+}
+
+static void
+test_signature_reaches_second_laptop (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autofree char *note_id = fn_test_create_note (fn_test_fixture_user (&f->server, "office"),
+                                                  f->patient_id, "Visit", "Wound dressed.");
+  g_autoptr (FnStrokes) strokes = scribble ();
+  g_autoptr (FnSignature) signature = NULL;
+  g_autoptr (FnSignature) pulled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir2 = g_dir_make_tmp ("fn-sync-b-XXXXXX", NULL);
+  g_autoptr (FnStore) store2 = NULL;
+  g_autoptr (FnSyncEngine) engine2 = NULL;
+  g_autoptr (GBytes) image = NULL;
+  g_autoptr (GBytes) local_image = NULL;
+  g_autofree char *password = fn_test_password_for ("alice");
+  FnSyncEngine *first;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+
+  /* Nothing to sign yet: an empty pad is refused. */
+  {
+    g_autoptr (FnStrokes) empty = fn_strokes_new (600, 200);
+
+    g_assert_null (fn_store_add_signature (f->store, note_id, "Agnes Albrecht", "patient",
+                                           empty, &error));
+    g_assert_error (error, FN_STROKES_ERROR, FN_STROKES_ERROR_EMPTY);
+    g_clear_error (&error);
+  }
+
+  signature = fn_store_add_signature (f->store, note_id, "Agnes Albrecht", "patient", strokes,
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fn_store_check_signature (f->store, note_id, NULL, NULL), ==,
+                   FN_SIGNATURE_CHECK_VALID);
+  /* Blobs go up before the signature op. */
+  assert_sync_ok (f);
+  g_assert_cmpuint (fn_sync_engine_get_rejected (f->engine), ==, 0);
+
+  /* The second laptop of the same caregiver pulls it and its blobs. */
+  store2 = fn_store_new (dir2, &error);
+  g_assert_no_error (error);
+  g_assert_true (fn_sync_sign_in (store2, f->tokens, fn_test_server_get_url (f->server.server),
+                                  "alice", password, NULL, NULL, &error));
+  g_assert_no_error (error);
+  engine2 = fn_sync_engine_new (store2, f->tokens);
+  first = f->engine;
+  f->engine = engine2;
+  assert_sync_ok (f);
+  f->engine = first;
+
+  g_assert_cmpint (fn_store_check_signature (store2, note_id, &pulled, &error), ==,
+                   FN_SIGNATURE_CHECK_VALID);
+  g_assert_cmpstr (fn_signature_get_signer_name (pulled), ==, "Agnes Albrecht");
+  image = fn_store_get_blob (store2, fn_record_get_field (FN_RECORD (pulled), "image_blob"),
+                             &error);
+  local_image = fn_store_get_blob (f->store,
+                                   fn_record_get_field (FN_RECORD (signature), "image_blob"),
+                                   &error);
+  g_assert_true (g_bytes_equal (image, local_image));
+
+  /* Edited after signing: the signature covers an earlier version. */
+  {
+    g_autoptr (FnRecord) note = fn_store_get (store2, FN_ENTITY_NOTE, note_id, &error);
+
+    fn_record_set_field (note, "body", "Wound dressed. Added later.");
+    g_assert_true (fn_store_save (store2, note, &error));
+    g_assert_cmpint (fn_store_check_signature (store2, note_id, NULL, NULL), ==,
+                     FN_SIGNATURE_CHECK_NOTE_CHANGED);
+  }
+
+  /* A signature cannot be replaced. */
+  g_assert_null (fn_store_add_signature (f->store, note_id, "Someone", "relative", strokes,
+                                         &error));
+  g_assert_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED);
+
+  fn_sync_engine_shutdown (engine2);
+  wait_finalized (g_steal_pointer (&engine2));
+  g_clear_object (&store2);
+  remove_tree (dir2);
+}
+
 static void
 test_rejected_kept (Fixture       *f,
                     gconstpointer  data)
@@ -829,6 +930,7 @@ main (int   argc,
   ADD ("/sync/conflict/merged", test_merged_resolution);
   ADD ("/sync/delete-versus-edit", test_delete_versus_edit);
   ADD ("/sync/rejected-kept", test_rejected_kept);
+  ADD ("/sync/signature/reaches-second-laptop", test_signature_reaches_second_laptop);
   ADD ("/sync/created-and-deleted-offline", test_created_and_deleted_offline);
   ADD ("/sync/removed/unassigned", test_unassigned_patient_removed);
   ADD ("/sync/removed/undelivered-kept", test_undelivered_work_kept_on_removal);
