@@ -50,6 +50,10 @@ static const FnCliCommand commands[] = {
   { "resolve", N_("CONFLICT_ID"),
     N_("Keep mine, keep theirs, or use a merged text"),
     fn_cli_resolve_run },
+  { "signature export", N_("NOTE_ID"),
+    N_("Save a note's signature: --png FILE or --svg FILE"), fn_cli_signature_export_run },
+  { "signature verify", N_("NOTE_ID"),
+    N_("Check that a signed note is still what was signed"), fn_cli_signature_verify_run },
   { "demo-data", "",
     N_("Fill an empty store with fictional patients and notes"), fn_cli_demo_data_run },
 };
@@ -62,7 +66,8 @@ static const char *exit_codes =
      "     nothing is lost, try again later\n"
      "  3  login, sync: sign-in required (not signed in, wrong password, sign-in\n"
      "     expired or missing, keyring unusable)\n"
-     "  4  sync: synced, but conflicts or rejected changes need a person\n"
+     "  4  sync: synced, but conflicts or rejected changes need a person;\n"
+     "     signature verify: the note changed after it was signed\n"
      "  5  not found: no patient, note or conflict has the given id\n"
      "  6  invalid input: a value breaks the rules, or the store refuses the request\n"
      "  7  storage error: the local database could not be opened, read or written,\n"

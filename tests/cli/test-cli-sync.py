@@ -16,6 +16,7 @@
 # FN_CLI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full".
 
 import glob
+import hashlib
 import json
 import os
 import pty
@@ -775,6 +776,91 @@ def test_sigkill_during_sync(t):
         assert n['version'] == remote_notes[nid]['version'], nid
 
 
+def varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7f
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def zigzag(value):
+    return varint((value << 1) ^ (value >> 63) if value >= 0 else ((-value) << 1) - 1)
+
+
+def strokes_blob():
+    """A signature in the documented binary format (docs/signatures.md),
+    written here from the documentation, not by the client."""
+    points = [(6000 + i * 500, 10000 + (i % 5) * 900, i * 12, 128) for i in range(60)]
+    out = bytearray(b'FNS1') + varint(60000) + varint(20000) + varint(1) + varint(len(points))
+    px = py = pt = 0
+    for x, y, t, pressure in points:
+        out += zigzag(x - px) + zigzag(y - py) + varint(t - pt) + bytes([pressure])
+        px, py, pt = x, y, t
+    return bytes(out)
+
+
+def canonical_sha256(note_id, fields):
+    """The canonical content of a note as docs/signatures.md defines it."""
+    digest = hashlib.sha256()
+    for part in ['field-notes-note/1', note_id] + [fields.get(k) or '' for k in
+                                                   ('patient_id', 'kind', 'visit_at', 'title',
+                                                    'body')]:
+        data = part.encode()
+        digest.update(f'{len(data)}:'.encode() + data + b'\n')
+    return digest.hexdigest()
+
+
+def test_signature_export_verify(t):
+    patients, note = signed_in(t)
+    server = t.server
+    token, device = server.login('alice')
+    strokes = strokes_blob()
+    image = b'\x89PNG not really, but a blob all the same'
+    hashes = {}
+    for name, data in (('strokes_blob', strokes), ('image_blob', image)):
+        sha = hashlib.sha256(data).hexdigest()
+        req = urllib.request.Request(server.url + '/api/v1/blobs/' + sha, data=data, method='PUT')
+        req.add_header('Content-Type', 'application/octet-stream')
+        req.add_header('Authorization', 'Bearer ' + token)
+        urllib.request.urlopen(req, timeout=30).read()
+        hashes[name] = sha
+    remote = server.pull('alice')[note['id']]
+    sig_id = str(uuid.uuid4())
+    fields = {'note_id': note['id'], 'signer_name': 'Agnes Albrecht', 'signer_role': 'patient',
+              'captured_at': '2026-11-27T10:00:00Z',
+              'note_sha256': canonical_sha256(note['id'], remote['fields']), **hashes}
+    result = server.request('POST', '/changes', token, {'device_id': device, 'ops': [
+        {'op_id': str(uuid.uuid4()), 'entity': 'signature', 'id': sig_id, 'base_version': 0,
+         'deleted': False, 'fields': fields, 'clock': {k: hlc() for k in fields}}]})
+    assert result['results'][0]['status'] == 'applied', result
+
+    # Pulled with its blobs, it verifies against the note as it is.
+    t.sync()
+    checked = t.ok_json('signature', 'verify', note['id'])
+    assert checked['result'] == 'valid', checked
+    assert checked['signature']['signer_name'] == 'Agnes Albrecht'
+    png = os.path.join(t.root, 'signature.png')
+    svg = os.path.join(t.root, 'signature.svg')
+    t.ok('signature', 'export', note['id'], '--png', png)
+    assert open(png, 'rb').read() == image
+    t.ok('signature', 'export', note['id'], '--svg', svg)
+    drawing = open(svg).read()
+    assert drawing.startswith('<?xml') and 'viewBox="0 0 600.00 200.00"' in drawing
+    t.expect(EXIT_USAGE, 'signature', 'export', note['id'])
+
+    # Edited after signing: verify says so with its own exit status.
+    t.ok('note', 'edit', note['id'], '--body', 'Changed after the signature.')
+    r = t.expect(EXIT_ATTENTION, 'signature', 'verify', note['id'])
+    assert 'earlier version' in r.err, r.err
+
+    # An unsigned note is not found as signed.
+    other = t.ok_json('note', 'add', patients[0]['id'], '--title', 'Unsigned', '--body', 'x')
+    t.expect(EXIT_NOT_FOUND, 'signature', 'verify', other['id'])
+
+
 TESTS = [
     test_help,
     test_login_errors,
@@ -795,6 +881,7 @@ TESTS = [
     test_organisation_ca,
     test_logout_revokes_with_ca,
     test_sigkill_during_sync,
+    test_signature_export_verify,
 ]
 
 # Known bugs outside the client, reported as TAP TODO: meson counts them as
