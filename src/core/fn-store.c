@@ -995,6 +995,18 @@ open_database (FnStore  *self,
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
 
+  /* SQLite falls back to read-only when the file or its file system cannot
+   * be written; WAL mode could not even read it then, so say why. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_READ_ONLY,
+                   _("The notes database %s cannot be written to, so Field Notes cannot open "
+                     "it. Ask your IT administrator to check the disk and its permissions; "
+                     "nothing in it was changed."),
+                   self->path);
+      return FALSE;
+    }
+
   /* FULL makes every committed note survive a power cut as well as a crash. */
   if (!exec_sql (self,
                  "PRAGMA journal_mode = WAL;"
