@@ -157,6 +157,15 @@ make_note (GRand      *rand,
                                g_date_time_get_day_of_month (day),
                                g_rand_int_range (rand, 7, 19),
                                g_rand_int_range (rand, 0, 4) * 15, 0);
+  /* A visit that has not happened yet would be odd in a record. */
+  if (g_date_time_compare (visit, now) > 0)
+    {
+      GDateTime *earlier = g_date_time_add_days (visit, -1);
+
+      g_date_time_unref (visit);
+      visit = earlier;
+      days_ago++;
+    }
   visit_at = g_date_time_format (visit, "%Y-%m-%dT%H:%M:%SZ");
 
 #pragma GCC diagnostic push
