@@ -11,6 +11,7 @@
 #include "fn-application.h"
 
 #include "fn-settings.h"
+#include "fn-welcome-window.h"
 #include "fn-window.h"
 
 #include <glib/gi18n.h>
@@ -25,6 +26,7 @@ struct _FnApplication
   FnStore      *store;
   FnSyncEngine   *engine;
   FnConnectivity *connectivity;
+  FnTokenStore   *tokens;
   GSettings      *settings;
   char         *data_dir;
   char         *token_store;
@@ -83,6 +85,7 @@ start_sync (FnApplication *self)
     }
 
   tokens = fn_token_store_new (kind, fn_store_get_data_dir (self->store));
+  self->tokens = g_object_ref (tokens);
   self->engine = fn_sync_engine_new (self->store, tokens);
   self->connectivity = fn_connectivity_new ();
   fn_sync_engine_watch_connectivity (self->engine, self->connectivity);
@@ -120,6 +123,97 @@ ensure_store (FnApplication *self)
   start_sync (self);
 
   return TRUE;
+}
+
+static gboolean
+is_signed_in (FnApplication *self)
+{
+  g_autofree char *signed_in = fn_store_get_meta (self->store, "signed_in");
+
+  return g_strcmp0 (signed_in, "true") == 0;
+}
+
+/* First run: an empty store that belongs to nobody. A demo store, or one
+ * already used without a server, opens straight to its notes; signing in
+ * later goes through app.sign-in (the sync status popover). */
+static gboolean
+needs_welcome (FnApplication *self)
+{
+  g_autoptr (GPtrArray) patients = NULL;
+
+  if (is_signed_in (self) || fn_store_is_demo (self->store))
+    return FALSE;
+
+  patients = fn_store_list_patients (self->store, NULL, NULL);
+  return patients && patients->len == 0;
+}
+
+static FnWindow *
+find_main_window (FnApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (FN_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static void
+present_main_window (FnApplication *self)
+{
+  FnWindow *window = find_main_window (self);
+
+  if (!window)
+    {
+      window = fn_window_new (GTK_APPLICATION (self), self->store);
+      fn_window_set_sync_engine (window, self->engine);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_welcome_done_cb (FnApplication   *self,
+                    gboolean         signed_in,
+                    FnWelcomeWindow *welcome)
+{
+  if (signed_in)
+    {
+      /* The first download is done; from now on the engine keeps up. */
+      fn_sync_engine_start (self->engine);
+      fn_sync_engine_sync_now (self->engine);
+    }
+
+  present_main_window (self);
+  gtk_window_destroy (GTK_WINDOW (welcome));
+}
+
+static void
+show_welcome (FnApplication *self)
+{
+  FnWelcomeWindow *welcome;
+  g_autofree char *ca_file = g_settings_get_string (self->settings, FN_SETTINGS_CA_FILE);
+  FnWindow *main_window = find_main_window (self);
+
+  welcome = fn_welcome_window_new (GTK_APPLICATION (self), self->store, self->tokens, ca_file);
+  if (main_window)
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (welcome), GTK_WINDOW (main_window));
+      gtk_window_set_modal (GTK_WINDOW (welcome), TRUE);
+    }
+  g_signal_connect_object (welcome, "done", G_CALLBACK (on_welcome_done_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (welcome));
+}
+
+static void
+app_sign_in_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  FnApplication *self = user_data;
+
+  if (self->store)
+    show_welcome (self);
 }
 
 static void
@@ -188,6 +282,7 @@ app_sync_now_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", app_quit_action },
   { "sync-now", app_sync_now_action },
+  { "sign-in", app_sign_in_action },
   { "about", app_about_action },
   { "shortcuts", app_shortcuts_action },
 };
@@ -271,9 +366,10 @@ fn_application_activate (GApplication *app)
   if (!ensure_store (self))
     return;
 
-  window = GTK_WINDOW (fn_window_new (GTK_APPLICATION (self), self->store));
-  fn_window_set_sync_engine (FN_WINDOW (window), self->engine);
-  gtk_window_present (window);
+  if (needs_welcome (self))
+    show_welcome (self);
+  else
+    present_main_window (self);
 }
 
 static void
@@ -296,6 +392,7 @@ fn_application_dispose (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->connectivity);
+  g_clear_object (&self->tokens);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
 

@@ -33,6 +33,7 @@ struct _FnSyncIndicator
   GtkWidget     *error_box;
   GtkLabel      *error_label;
   GtkWidget     *sync_button;
+  GtkWidget     *sign_in_button;
   GtkWidget     *conflicts_box;
   GtkListBox    *conflicts_list;
   GtkWidget     *rejected_box;
@@ -272,6 +273,8 @@ update (FnSyncIndicator *self)
 
   gtk_widget_set_visible (self->sync_button, snapshot.state != FN_SYNC_ENGINE_SIGNED_OUT &&
                                              snapshot.state != FN_SYNC_ENGINE_AUTH_REQUIRED);
+  gtk_widget_set_visible (self->sign_in_button, snapshot.state == FN_SYNC_ENGINE_SIGNED_OUT ||
+                                                snapshot.state == FN_SYNC_ENGINE_AUTH_REQUIRED);
   gtk_widget_set_sensitive (self->sync_button, snapshot.state != FN_SYNC_ENGINE_SYNCING &&
                                                snapshot.state != FN_SYNC_ENGINE_OFFLINE);
 
@@ -417,6 +420,7 @@ fn_sync_indicator_class_init (FnSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, error_box);
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, error_label);
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, conflicts_box);
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, conflicts_list);
   gtk_widget_class_bind_template_child (widget_class, FnSyncIndicator, rejected_box);

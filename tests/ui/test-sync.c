@@ -17,6 +17,7 @@
 #include "fn-patient-page.h"
 #include "fn-sync-indicator.h"
 #include "fn-test-server.h"
+#include "fn-welcome-window.h"
 #include "fn-window.h"
 
 #include <glib/gstdio.h>
@@ -124,12 +125,12 @@ open_window (Fixture *f,
   g_assert_true (spin_until (f, is_mapped, NULL, 5000));
 }
 
-/* Saves what the window shows now as OUT_DIR/screenshot-NAME.png. */
+/* Saves what @widget (a window or a popover) shows now as
+ * G_TEST_BUILDDIR/screenshot-NAME.png. */
 static void
-screenshot (Fixture    *f,
-            const char *name)
+render_to_png (GtkWidget  *widget,
+               const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
   g_autoptr (GdkPaintable) paintable = NULL;
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
@@ -139,15 +140,18 @@ screenshot (Fixture    *f,
   int width, height;
   const char *dir = g_getenv ("G_TEST_BUILDDIR");
 
-  /* Let animations (revealers, stack transitions) finish. */
-  spin (600);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
+  /* A widget waiting for its new size draws nothing: give it a frame. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  for (int attempt = 0; !node && attempt < 50; attempt++)
+    {
+      if (attempt > 0)
+        spin (20);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -155,6 +159,32 @@ screenshot (Fixture    *f,
   path = g_build_filename (dir ? dir : ".", file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* At once, for a state that does not last. */
+static void
+screenshot_widget_now (GtkWidget  *widget,
+                       const char *name)
+{
+  /* One frame, so that the widgets have their sizes. */
+  spin (40);
+  render_to_png (widget, name);
+}
+
+static void
+screenshot_widget (GtkWidget  *widget,
+                   const char *name)
+{
+  /* Let animations (revealers, stack transitions) finish. */
+  spin (600);
+  render_to_png (widget, name);
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  screenshot_widget (GTK_WIDGET (f->window), name);
 }
 
 static void
@@ -601,6 +631,187 @@ test_conflict (Fixture       *f,
   g_assert_cmpstr (on_server, ==, expected);
 }
 
+typedef struct
+{
+  FnWelcomeWindow *welcome;
+  int              done;  /* 0 not yet, 1 signed in, 2 offline */
+} Welcome;
+
+static void
+on_welcome_done_cb (FnWelcomeWindow *welcome,
+                    gboolean         signed_in,
+                    Welcome         *w)
+{
+  w->done = signed_in ? 1 : 2;
+}
+
+static gboolean
+welcome_idle (Fixture *f,
+              gpointer data)
+{
+  Welcome *w = data;
+
+  return !fn_welcome_window_get_busy (w->welcome) || w->done;
+}
+
+static gboolean
+welcome_done (Fixture *f,
+              gpointer data)
+{
+  return ((Welcome *)data)->done != 0;
+}
+
+static void
+welcome_sign_in (Fixture    *f,
+                 Welcome    *w,
+                 const char *server,
+                 const char *user,
+                 const char *password)
+{
+  gtk_editable_set_text (inner_child (w->welcome, FN_TYPE_WELCOME_WINDOW, "server_row"), server);
+  gtk_editable_set_text (inner_child (w->welcome, FN_TYPE_WELCOME_WINDOW, "user_row"), user);
+  gtk_editable_set_text (inner_child (w->welcome, FN_TYPE_WELCOME_WINDOW, "password_row"),
+                         password);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w->welcome), "welcome.sign-in", NULL));
+  g_assert_true (fn_welcome_window_get_busy (w->welcome));
+  g_assert_true (spin_until (f, welcome_idle, w, WAIT_MS));
+}
+
+static const char *
+welcome_error (Welcome *w)
+{
+  GtkRevealer *revealer = inner_child (w->welcome, FN_TYPE_WELCOME_WINDOW, "error_revealer");
+
+  if (!gtk_revealer_get_reveal_child (revealer))
+    return NULL;
+
+  return gtk_label_get_text (inner_child (w->welcome, FN_TYPE_WELCOME_WINDOW, "error_label"));
+}
+
+static gboolean
+download_half_way (Fixture *f,
+                   gpointer data)
+{
+  double fraction = gtk_progress_bar_get_fraction (data);
+
+  return fraction > 0.3 && fraction < 0.7;
+}
+
+static void
+test_welcome (Fixture       *f,
+              gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+  const char *url = fn_test_server_get_url (f->server.server);
+  g_autofree char *password = fn_test_password_for ("alice");
+  Welcome w = { NULL, 0 };
+  GtkWidget *welcome;
+  GtkProgressBar *progress;
+  GListModel *notes;
+
+  /* More than one page (500 records), so that the download is seen on
+   * its way. */
+  for (int batch = 0; batch < 3; batch++)
+    {
+      JsonArray *ops = json_array_new ();  /* the push takes it */
+      g_autoptr (JsonArray) results = NULL;
+
+      for (int i = 0; i < 500; i++)
+        {
+          g_autofree char *id = fn_uuid_new ();
+          g_autofree char *title = g_strdup_printf ("Visit %d", batch * 500 + i + 1);
+
+          json_array_add_object_element (ops,
+                                         fn_test_op_new (office, "note", id, 0,
+                                                         "patient_id", fn_test_str (f->patient_id),
+                                                         "kind", fn_test_str ("visit"),
+                                                         "visit_at", fn_test_str ("2026-11-27T10:00:00Z"),
+                                                         "title", fn_test_str (title),
+                                                         "body", fn_test_str ("Checked medication."),
+                                                         "status", fn_test_str ("final"),
+                                                         NULL));
+        }
+      results = fn_test_client_push_ops (office, ops);
+      g_assert_cmpuint (json_array_get_length (results), ==, 500);
+    }
+
+  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_set_default_size (GTK_WINDOW (welcome), 1366, 768);
+  gtk_window_present (GTK_WINDOW (welcome));
+  screenshot_widget (welcome, "welcome");
+
+  /* Nothing typed: it says what is missing, and asks nobody. */
+  g_assert_true (gtk_widget_activate_action (welcome, "welcome.sign-in", NULL));
+  g_assert_false (fn_welcome_window_get_busy (w.welcome));
+  g_assert_nonnull (welcome_error (&w));
+
+  /* A server that is not there. */
+  welcome_sign_in (f, &w, "http://127.0.0.1:1", "alice", password);
+  g_assert_nonnull (welcome_error (&w));
+  g_test_message ("unreachable: %s", welcome_error (&w));
+  g_assert_cmpint (w.done, ==, 0);
+
+  /* The wrong password: the server's sentence, and the fields stay. */
+  welcome_sign_in (f, &w, url, "alice", "not-her-password");
+  g_assert_nonnull (welcome_error (&w));
+  g_test_message ("wrong password: %s", welcome_error (&w));
+  g_assert_cmpint (w.done, ==, 0);
+  screenshot_widget (welcome, "welcome-error");
+
+  /* The right one: the first download, on its way, then done. */
+  welcome_sign_in (f, &w, url, "alice", password);
+  progress = inner_child (welcome, FN_TYPE_WELCOME_WINDOW, "progress_bar");
+  if (spin_until (f, download_half_way, progress, WAIT_MS))
+    {
+      g_test_message ("progress: %s",
+                      gtk_label_get_text (inner_child (welcome, FN_TYPE_WELCOME_WINDOW,
+                                                       "progress_label")));
+      screenshot_widget_now (welcome, "first-download");
+    }
+  g_assert_true (spin_until (f, welcome_done, &w, WAIT_MS));
+  g_assert_cmpint (w.done, ==, 1);
+  gtk_window_set_default_size (GTK_WINDOW (welcome), 680, 768);
+  screenshot_widget (welcome, "first-download-done-narrow");
+
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+
+  /* The main window lists what was downloaded. */
+  open_window (f, 1366, 768);
+  g_assert_cmpuint (g_list_model_get_n_items (fn_window_get_patients (f->window)), ==, 1);
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  notes = fn_patient_page_get_notes (window_child (f, "patient_page"));
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1500);
+}
+
+static void
+test_welcome_offline (Fixture       *f,
+                      gconstpointer  data)
+{
+  Welcome w = { NULL, 0 };
+  GtkWidget *welcome;
+
+  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_set_default_size (GTK_WINDOW (welcome), 680, 768);
+  gtk_window_present (GTK_WINDOW (welcome));
+  screenshot_widget (welcome, "welcome-narrow");
+
+  g_assert_true (gtk_widget_activate_action (welcome, "welcome.use-offline", NULL));
+  g_assert_cmpint (w.done, ==, 2);
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+
+  /* Without a server the header says the notes stay here. */
+  open_window (f, 1366, 768);
+  assert_indicator (f, "On this laptop only");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -615,10 +826,14 @@ main (int   argc,
   gtk_css_provider_load_from_resource (css, "/io/github/fieldnotes/FieldNotes/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/fieldnotes/FieldNotes/icons");
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
+  ADD ("/ui/sync/welcome", test_welcome, NULL);
+  ADD ("/ui/sync/welcome-offline", test_welcome_offline, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
   ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));

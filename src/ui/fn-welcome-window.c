@@ -1,0 +1,570 @@
+/* fn-welcome-window.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fn-welcome-window"
+
+#include "config.h"
+
+#include "fn-welcome-window.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* First run: sign in, then watch the first download, then the main window
+ * (the application opens it on "done"). Signing in blocks on the network
+ * and the keyring, so it runs in a thread with its own connection to the
+ * store; the download is a run of a sync engine of this window's own, so
+ * that Cancel can stop it without touching the application's engine. */
+
+struct _FnWelcomeWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  GtkStack       *stack;
+  AdwEntryRow    *server_row;
+  AdwEntryRow    *user_row;
+  AdwEntryRow    *password_row;
+  GtkRevealer    *error_revealer;
+  GtkLabel       *error_label;
+  GtkSpinner     *spinner;
+  GtkLabel       *sign_in_label;
+  GtkLabel       *download_title;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *progress_label;
+  GtkWidget      *cancel_button;
+  GtkWidget      *retry_button;
+
+  /* owned */
+  FnStore        *store;
+  FnTokenStore   *tokens;
+  char           *ca_file;
+  GCancellable   *cancellable;
+  FnSyncEngine   *engine;
+
+  gboolean        busy;
+};
+
+enum
+{
+  DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FnWelcomeWindow, fn_welcome_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  char         *data_dir;
+  FnTokenStore *tokens;
+  char         *server;
+  char         *user;
+  char         *password;
+  char         *ca_file;
+} SignIn;
+
+static void
+sign_in_free (SignIn *data)
+{
+  g_free (data->data_dir);
+  g_clear_object (&data->tokens);
+  g_free (data->server);
+  g_free (data->user);
+  if (data->password)
+    {
+      /* Do not leave the password in freed memory. */
+      memset (data->password, 0, strlen (data->password));
+      g_free (data->password);
+    }
+  g_free (data->ca_file);
+  g_free (data);
+}
+
+static void
+show_error (FnWelcomeWindow *self,
+            const char      *message)
+{
+  if (message)
+    gtk_label_set_text (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+static void
+set_busy (FnWelcomeWindow *self,
+          gboolean         busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_label_set_text_with_mnemonic (self->sign_in_label, busy ? _("Signing In…") : _("_Sign In"));
+  /* Not insensitive: that would take the focus out of the row. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->user_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.sign-in", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.use-offline", !busy);
+}
+
+static char *
+dup_trimmed (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+/* ---- the first download ---- */
+
+static void download (FnWelcomeWindow *self);
+
+static void
+update_progress (FnWelcomeWindow *self)
+{
+  gint64 done = 0, remaining = 0;
+  g_autofree char *text = NULL;
+
+  if (!self->engine)
+    return;
+
+  g_object_get (self->engine, "progress-done", &done, "progress-remaining", &remaining, NULL);
+
+  if (done + remaining > 0)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, (double)done / (double)(done + remaining));
+      if (remaining > 0)
+        /* Translators: records received so far, of about how many in all. */
+        text = g_strdup_printf (_("%" G_GINT64_FORMAT " of about %" G_GINT64_FORMAT " records"),
+                                done, done + remaining);
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " record",
+                                             "%" G_GINT64_FORMAT " records", (gulong)done),
+                                done);
+    }
+  else
+    {
+      gtk_progress_bar_pulse (self->progress_bar);
+      text = g_strdup (_("Asking the office what to send…"));
+    }
+
+  gtk_label_set_text (self->progress_label, text);
+}
+
+static void
+download_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FnWelcomeWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* closed or cancelled: the window may be gone */
+
+  if (error)
+    {
+      /* Translators: %s says why, as a sentence. */
+      g_autofree char *text = g_strdup_printf (_("%s\nWhat was copied so far is kept."),
+                                               error->message);
+
+      gtk_label_set_text (self->download_title, _("The Download Stopped"));
+      gtk_label_set_text (self->progress_label, text);
+      gtk_widget_set_visible (self->retry_button, TRUE);
+      return;
+    }
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  gtk_label_set_text (self->download_title, _("Your Patients Are on This Laptop"));
+  gtk_widget_set_visible (self->cancel_button, FALSE);
+  g_signal_emit (self, signals[DONE], 0, TRUE);
+}
+
+static void
+download (FnWelcomeWindow *self)
+{
+  if (!self->engine)
+    {
+      self->engine = fn_sync_engine_new (self->store, self->tokens);
+      fn_sync_engine_set_ca_file (self->engine, self->ca_file);
+      fn_sync_engine_set_interval (self->engine, 0);
+      g_signal_connect_object (self->engine, "notify::progress-done",
+                               G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->engine, "notify::progress-remaining",
+                               G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_label_set_text (self->download_title, _("Copying Your Patients to This Laptop"));
+  gtk_widget_set_visible (self->retry_button, FALSE);
+  gtk_widget_set_visible (self->cancel_button, TRUE);
+  gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  update_progress (self);
+  gtk_stack_set_visible_child_name (self->stack, "download");
+
+  fn_sync_engine_sync_async (self->engine, self->cancellable, download_cb, self);
+}
+
+/* ---- signing in and out ---- */
+
+static void
+sign_in_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignIn *data = task_data;
+  g_autoptr (FnStore) store = NULL;
+  GError *error = NULL;
+
+  store = fn_store_new (data->data_dir, &error);
+  if (store && fn_sync_sign_in (store, data->tokens, data->server, data->user, data->password,
+                                data->ca_file, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      /* The engine's words for a network failure speak of changes that
+       * wait; at sign-in there are none yet. */
+      if (g_error_matches (error, FN_SYNC_ERROR, FN_SYNC_ERROR_NETWORK))
+        {
+          g_autofree char *server = dup_trimmed (self->server_row);
+          g_autofree char *message = NULL;
+
+          /* Translators: %s is the server address that was typed. */
+          message = g_strdup_printf (_("Could not reach the office server at %s. Check the "
+                                       "address, and that this laptop is connected to the "
+                                       "internet."),
+                                     server);
+          show_error (self, message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+        }
+      else
+        {
+          show_error (self, error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+        }
+      return;
+    }
+
+  set_busy (self, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  download (self);
+}
+
+static void
+sign_out_worker (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SignIn *data = task_data;
+  g_autoptr (FnStore) store = NULL;
+  GError *error = NULL;
+
+  store = fn_store_new (data->data_dir, &error);
+  if (store && fn_sync_sign_out (store, data->tokens, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sign_out_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  show_error (self, error ? error->message
+                          : _("The download was stopped. What was copied is kept; sign in "
+                              "again to copy the rest."));
+}
+
+static void
+welcome_sign_in_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (widget);
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *server = dup_trimmed (self->server_row);
+  g_autofree char *user = dup_trimmed (self->user_row);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  SignIn *data;
+
+  if (self->busy)
+    return;
+
+  if (!*server)
+    {
+      show_error (self, _("Enter the address of your office server, as the office gave it to "
+                          "you, for example https://notes.example.org."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+      return;
+    }
+  if (!*user)
+    {
+      show_error (self, _("Enter your user name."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
+      return;
+    }
+  if (!*password)
+    {
+      show_error (self, _("Enter your password."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  /* "notes.example.org" means the secure address. */
+  if (!strstr (server, "://"))
+    {
+      char *with_scheme = g_strconcat ("https://", server, NULL);
+
+      g_free (server);
+      server = with_scheme;
+      gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+    }
+
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+
+  data = g_new0 (SignIn, 1);
+  data->data_dir = g_strdup (fn_store_get_data_dir (self->store));
+  data->tokens = g_object_ref (self->tokens);
+  data->server = g_steal_pointer (&server);
+  data->user = g_steal_pointer (&user);
+  data->password = g_strdup (password);
+  data->ca_file = g_strdup (self->ca_file);
+
+  task = g_task_new (self, self->cancellable, sign_in_cb, NULL);
+  g_task_set_source_tag (task, welcome_sign_in_action);
+  g_task_set_name (task, "[fn-welcome-window] sign in");
+  g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
+  g_task_run_in_thread (task, sign_in_worker);
+}
+
+static void
+welcome_use_offline_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[DONE], 0, FALSE);
+}
+
+static void
+welcome_retry_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  download (FN_WELCOME_WINDOW (widget));
+}
+
+/* Cancel stops the download and the sign-in with it; what was copied
+ * stays, and signing in again continues from there. */
+static void
+welcome_cancel_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (widget);
+  g_autoptr (GTask) task = NULL;
+  SignIn *data;
+
+  if (self->engine)
+    {
+      fn_sync_engine_shutdown (self->engine);
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_clear_object (&self->engine);
+    }
+
+  gtk_widget_set_sensitive (self->cancel_button, FALSE);
+  gtk_label_set_text (self->progress_label, _("Stopping…"));
+  set_busy (self, TRUE);
+
+  data = g_new0 (SignIn, 1);
+  data->data_dir = g_strdup (fn_store_get_data_dir (self->store));
+  data->tokens = g_object_ref (self->tokens);
+
+  task = g_task_new (self, self->cancellable, sign_out_cb, NULL);
+  g_task_set_source_tag (task, welcome_cancel_action);
+  g_task_set_name (task, "[fn-welcome-window] sign out");
+  g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
+  g_task_run_in_thread (task, sign_out_worker);
+}
+
+static void
+on_entry_changed_cb (FnWelcomeWindow *self)
+{
+  show_error (self, NULL);
+}
+
+static void
+on_entry_activated_cb (FnWelcomeWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "welcome.sign-in", NULL);
+}
+
+static void
+fn_welcome_window_dispose (GObject *object)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->engine)
+    {
+      fn_sync_engine_shutdown (self->engine);
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_clear_object (&self->engine);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FN_TYPE_WELCOME_WINDOW);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (fn_welcome_window_parent_class)->dispose (object);
+}
+
+static void
+fn_welcome_window_finalize (GObject *object)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (object);
+
+  g_clear_pointer (&self->ca_file, g_free);
+
+  G_OBJECT_CLASS (fn_welcome_window_parent_class)->finalize (object);
+}
+
+static void
+fn_welcome_window_class_init (FnWelcomeWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fn_welcome_window_dispose;
+  object_class->finalize = fn_welcome_window_finalize;
+
+  /**
+   * FnWelcomeWindow::done:
+   * @signed_in: %TRUE after a sign-in and its first download, %FALSE to
+   *   go on without an office server
+   */
+  signals[DONE] =
+    g_signal_new ("done",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
+  gtk_widget_class_install_action (widget_class, "welcome.sign-in", NULL, welcome_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "welcome.use-offline", NULL,
+                                   welcome_use_offline_action);
+  gtk_widget_class_install_action (widget_class, "welcome.cancel", NULL, welcome_cancel_action);
+  gtk_widget_class_install_action (widget_class, "welcome.retry", NULL, welcome_retry_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fieldnotes/FieldNotes/ui/fn-welcome-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, download_title);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+}
+
+static void
+fn_welcome_window_init (FnWelcomeWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, FALSE);
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+/**
+ * fn_welcome_window_new:
+ * @ca_file: (nullable): an extra CA certificate file to trust
+ *
+ * A store that was signed in before (its sign-in expired) comes with its
+ * server and user name filled in.
+ */
+FnWelcomeWindow *
+fn_welcome_window_new (GtkApplication *application,
+                       FnStore        *store,
+                       FnTokenStore   *tokens,
+                       const char     *ca_file)
+{
+  FnWelcomeWindow *self;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FN_IS_STORE (store), NULL);
+  g_return_val_if_fail (FN_IS_TOKEN_STORE (tokens), NULL);
+
+  self = g_object_new (FN_TYPE_WELCOME_WINDOW, "application", application, NULL);
+  self->store = g_object_ref (store);
+  self->tokens = g_object_ref (tokens);
+  self->ca_file = (ca_file && *ca_file) ? g_strdup (ca_file) : NULL;
+
+  server = fn_store_get_meta (store, "server_url");
+  user = fn_store_get_meta (store, "username");
+  if (server)
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  if (user)
+    gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  show_error (self, NULL);
+
+  return self;
+}
+
+/**
+ * fn_welcome_window_get_busy:
+ *
+ * Returns: whether a sign-in is on its way
+ */
+gboolean
+fn_welcome_window_get_busy (FnWelcomeWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WELCOME_WINDOW (self), FALSE);
+
+  return self->busy;
+}
