@@ -913,6 +913,43 @@ test_server_errors_back_off (Fixture       *f,
   g_signal_handlers_disconnect_by_func (f->engine, on_state_cb, &log);
 }
 
+static void
+test_shutdown_is_prompt (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  GError *result = NULL;
+  gint64 start, deadline;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+  note = local_note_add (f, "Visit", "Written just before closing the laptop.");
+
+  /* Every answer takes 10 s: quitting must not wait for it. */
+  url = restart_server (f, "--fault-latency-ms", "10000", NULL);
+  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &result);
+  g_usleep (300 * 1000);
+  start = g_get_monotonic_time ();
+  fn_sync_engine_shutdown (f->engine);
+  deadline = start + 10 * G_USEC_PER_SEC;
+  while (!result && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (result);
+  g_test_message ("the run ended %.0f ms after shutdown",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  /* It did not wait for the server's answer (which takes 10 s); how fast it
+   * ended is printed above, not asserted. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_error (result, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&result);
+
+  /* Nothing was lost: the note waits for the next start. */
+  g_assert_cmpuint (fn_store_count_pending (f->store), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -938,6 +975,7 @@ main (int   argc,
   ADD ("/sync/sign-in-refusals", test_sign_in_refusals);
   ADD ("/sync/faults/dropped-push-applied-once", test_dropped_push_applied_once);
   ADD ("/sync/faults/server-errors-back-off", test_server_errors_back_off);
+  ADD ("/sync/shutdown-is-prompt", test_shutdown_is_prompt);
 
   return fn_test_run ();
 }
