@@ -599,6 +599,7 @@ test_dialog_accept (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
   g_assert_nonnull (dialog_error (dialog));
   g_test_message ("empty: %s", dialog_error (dialog));
+  screenshot (GTK_WIDGET (dialog), "signature-dialog-empty");
   spin (100);
   g_assert_false (run.done);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
@@ -617,7 +618,7 @@ test_dialog_accept (void)
   g_assert_true (fn_signature_pad_get_is_empty (pad));
 
   loops = make_loops (90, 470, 140, 95, 6, &n_loops);
-  draw_stroke (pad, loops, n_loops, 12);
+  draw_stroke (pad, loops, n_loops, 18);
   draw_stroke (pad, flourish, G_N_ELEMENTS (flourish), 25);
   draw_stroke (pad, tiny, G_N_ELEMENTS (tiny), 15);
   g_assert_cmpuint (fn_signature_pad_get_n_strokes (pad), ==, 3);
