@@ -10,6 +10,7 @@
 
 #include "fn-application.h"
 
+#include "fn-preferences-window.h"
 #include "fn-settings.h"
 #include "fn-welcome-window.h"
 #include "fn-window.h"
@@ -217,6 +218,22 @@ app_sign_in_action (GSimpleAction *action,
 }
 
 static void
+app_preferences_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  FnApplication *self = user_data;
+  FnPreferencesWindow *preferences;
+
+  if (!self->store)
+    return;
+
+  preferences = fn_preferences_window_new (GTK_WINDOW (find_main_window (self)), self->store,
+                                           self->engine, self->tokens);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 app_quit_action (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -283,6 +300,7 @@ static const GActionEntry app_actions[] = {
   { "quit", app_quit_action },
   { "sync-now", app_sync_now_action },
   { "sign-in", app_sign_in_action },
+  { "preferences", app_preferences_action },
   { "about", app_about_action },
   { "shortcuts", app_shortcuts_action },
 };
@@ -295,6 +313,7 @@ static const struct
   { "app.quit", { "<Control>q", NULL } },
   { "app.shortcuts", { "<Control>question", NULL } },
   { "app.sync-now", { "<Control>r", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
   { "win.show-help-overlay", { NULL } },
   { "window.close", { "<Control>w", NULL } },
   { "win.new-note", { "<Control>n", NULL } },

@@ -10,6 +10,8 @@
 
 #include "fn-welcome-window.h"
 
+#include "fn-account.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -57,33 +59,6 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FnWelcomeWindow, fn_welcome_window, ADW_TYPE_APPLICATION_WINDOW)
-
-typedef struct
-{
-  char         *data_dir;
-  FnTokenStore *tokens;
-  char         *server;
-  char         *user;
-  char         *password;
-  char         *ca_file;
-} SignIn;
-
-static void
-sign_in_free (SignIn *data)
-{
-  g_free (data->data_dir);
-  g_clear_object (&data->tokens);
-  g_free (data->server);
-  g_free (data->user);
-  if (data->password)
-    {
-      /* Do not leave the password in freed memory. */
-      memset (data->password, 0, strlen (data->password));
-      g_free (data->password);
-    }
-  g_free (data->ca_file);
-  g_free (data);
-}
 
 static void
 show_error (FnWelcomeWindow *self,
@@ -210,33 +185,16 @@ download (FnWelcomeWindow *self)
 /* ---- signing in and out ---- */
 
 static void
-sign_in_worker (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SignIn *data = task_data;
-  g_autoptr (FnStore) store = NULL;
-  GError *error = NULL;
-
-  store = fn_store_new (data->data_dir, &error);
-  if (store && fn_sync_sign_in (store, data->tokens, data->server, data->user, data->password,
-                                data->ca_file, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  FnWelcomeWindow *self = FN_WELCOME_WINDOW (source);
+  FnWelcomeWindow *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!fn_account_sign_in_finish (result, &error))
     {
+      /* Closed: the window may be gone. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
@@ -269,31 +227,14 @@ sign_in_cb (GObject      *source,
 }
 
 static void
-sign_out_worker (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  SignIn *data = task_data;
-  g_autoptr (FnStore) store = NULL;
-  GError *error = NULL;
-
-  store = fn_store_new (data->data_dir, &error);
-  if (store && fn_sync_sign_out (store, data->tokens, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 sign_out_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  FnWelcomeWindow *self = FN_WELCOME_WINDOW (source);
+  FnWelcomeWindow *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+  if (!fn_account_sign_out_finish (result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -310,11 +251,9 @@ welcome_sign_in_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   FnWelcomeWindow *self = FN_WELCOME_WINDOW (widget);
-  g_autoptr (GTask) task = NULL;
   g_autofree char *server = dup_trimmed (self->server_row);
   g_autofree char *user = dup_trimmed (self->user_row);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  SignIn *data;
 
   if (self->busy)
     return;
@@ -352,19 +291,8 @@ welcome_sign_in_action (GtkWidget  *widget,
   show_error (self, NULL);
   set_busy (self, TRUE);
 
-  data = g_new0 (SignIn, 1);
-  data->data_dir = g_strdup (fn_store_get_data_dir (self->store));
-  data->tokens = g_object_ref (self->tokens);
-  data->server = g_steal_pointer (&server);
-  data->user = g_steal_pointer (&user);
-  data->password = g_strdup (password);
-  data->ca_file = g_strdup (self->ca_file);
-
-  task = g_task_new (self, self->cancellable, sign_in_cb, NULL);
-  g_task_set_source_tag (task, welcome_sign_in_action);
-  g_task_set_name (task, "[fn-welcome-window] sign in");
-  g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
-  g_task_run_in_thread (task, sign_in_worker);
+  fn_account_sign_in_async (self->store, self->tokens, server, user, password, self->ca_file,
+                            self->cancellable, sign_in_cb, self);
 }
 
 static void
@@ -391,8 +319,6 @@ welcome_cancel_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   FnWelcomeWindow *self = FN_WELCOME_WINDOW (widget);
-  g_autoptr (GTask) task = NULL;
-  SignIn *data;
 
   if (self->engine)
     {
@@ -405,15 +331,7 @@ welcome_cancel_action (GtkWidget  *widget,
   gtk_label_set_text (self->progress_label, _("Stopping…"));
   set_busy (self, TRUE);
 
-  data = g_new0 (SignIn, 1);
-  data->data_dir = g_strdup (fn_store_get_data_dir (self->store));
-  data->tokens = g_object_ref (self->tokens);
-
-  task = g_task_new (self, self->cancellable, sign_out_cb, NULL);
-  g_task_set_source_tag (task, welcome_cancel_action);
-  g_task_set_name (task, "[fn-welcome-window] sign out");
-  g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
-  g_task_run_in_thread (task, sign_out_worker);
+  fn_account_sign_out_async (self->store, self->tokens, self->cancellable, sign_out_cb, self);
 }
 
 static void

@@ -57,6 +57,7 @@ struct _FnWindow
 
   gboolean            close_refused;
   gboolean            unsent_while_away;
+  gboolean            quit_informed;
   guint               last_rejected;
   gint64              created_at;
 };
@@ -681,6 +682,59 @@ window_undo_delete_action (GtkWidget  *widget,
     show_error_toast (self, error->message);
 }
 
+static void
+on_quit_info_response_cb (FnWindow *self)
+{
+  self->quit_informed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Changes that have not reached the office are safe: say so once, with
+ * nothing to decide, and close. */
+static gboolean
+inform_about_waiting_changes (FnWindow *self)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint pending;
+
+  if (!self->engine || self->quit_informed)
+    return FALSE;
+
+  pending = fn_sync_engine_get_pending (self->engine);
+  if (pending == 0)
+    return FALSE;
+
+  if (fn_sync_engine_get_state (self->engine) == FN_SYNC_ENGINE_SIGNED_OUT)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u change is saved on this laptop. It is sent to the "
+                                         "office the next time you sign in.",
+                                         "%u changes are saved on this laptop. They are sent to "
+                                         "the office the next time you sign in.",
+                                         pending),
+                            pending);
+  else
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u change has not reached the office yet. It is saved "
+                                         "on this laptop and is sent the next time Field Notes "
+                                         "runs with a network.",
+                                         "%u changes have not reached the office yet. They are "
+                                         "saved on this laptop and are sent the next time Field "
+                                         "Notes runs with a network.",
+                                         pending),
+                            pending);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Your Changes Are Safe"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close Field Notes"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_info_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
 static gboolean
 fn_window_close_request (GtkWindow *window)
 {
@@ -695,6 +749,9 @@ fn_window_close_request (GtkWindow *window)
       self->close_refused = TRUE;
       return TRUE;
     }
+
+  if (inform_about_waiting_changes (self))
+    return TRUE;
 
   return GTK_WINDOW_CLASS (fn_window_parent_class)->close_request (window);
 }

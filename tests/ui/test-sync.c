@@ -15,6 +15,7 @@
 #include "fn-conflict-view.h"
 #include "fn-note-editor.h"
 #include "fn-patient-page.h"
+#include "fn-preferences-window.h"
 #include "fn-sync-indicator.h"
 #include "fn-test-server.h"
 #include "fn-welcome-window.h"
@@ -812,6 +813,147 @@ test_welcome_offline (Fixture       *f,
   assert_indicator (f, "On this laptop only");
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_shown (Fixture *f,
+              gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+signed_out (Fixture *f,
+            gpointer data)
+{
+  g_autofree char *signed_in = fn_store_get_meta (f->store, "signed_in");
+
+  return g_strcmp0 (signed_in, "false") == 0;
+}
+
+static void
+test_preferences_sign_out (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  FnPreferencesWindow *preferences;
+  AdwMessageDialog *dialog;
+  GtkWidget *window;
+  gboolean stop = FALSE;
+
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  /* A change that cannot leave: the server is gone. */
+  g_assert_true (fn_test_server_stop (f->server.server));
+  note = fn_note_new (f->patient_id);
+  fn_record_set_field (FN_RECORD (note), "title", "Written before signing out");
+  g_assert_true (fn_store_save (f->store, FN_RECORD (note), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fn_store_count_pending (f->store), ==, 1);
+
+  preferences = fn_preferences_window_new (GTK_WINDOW (f->window), f->store, f->engine, f->tokens);
+  g_object_ref_sink (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_true (gtk_widget_get_visible (inner_child (preferences, FN_TYPE_PREFERENCES_WINDOW,
+                                                      "sign_out_button")));
+  screenshot_widget (GTK_WIDGET (preferences), "preferences");
+
+  /* Signing out with a change waiting asks first, and Stay keeps it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "prefs.sign-out", NULL));
+  g_assert_true (spin_until (f, dialog_shown, NULL, 5000));
+  dialog = find_message_dialog ();
+  screenshot_widget (GTK_WIDGET (dialog), "sign-out-confirm");
+  adw_message_dialog_response (dialog, "cancel");
+  spin (100);
+  g_assert_false (signed_out (f, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "prefs.sign-out", NULL));
+  g_assert_true (spin_until (f, dialog_shown, NULL, 5000));
+  adw_message_dialog_response (find_message_dialog (), "sign-out");
+  g_assert_true (spin_until (f, signed_out, NULL, WAIT_MS));
+
+  /* The change is kept for the next sign-in; the header says so. */
+  g_assert_cmpuint (fn_store_count_pending (f->store), ==, 1);
+  assert_indicator (f, "On this laptop only");
+  g_assert_true (gtk_widget_get_visible (inner_child (preferences, FN_TYPE_PREFERENCES_WINDOW,
+                                                      "sign_in_button")));
+  screenshot_widget (GTK_WIDGET (preferences), "preferences-signed-out");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_finalize_object (preferences);
+
+  /* Closing with the change waiting says it is safe, and still closes. */
+  window = GTK_WIDGET (f->window);
+  g_signal_emit_by_name (window, "close-request", &stop);
+  g_assert_true (stop);
+  g_assert_true (spin_until (f, dialog_shown, NULL, 5000));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "next time you sign in"));
+  screenshot_widget (GTK_WIDGET (dialog), "quit-changes-safe");
+  adw_message_dialog_response (dialog, "close");
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (window));
+}
+
+static void
+test_rejected (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (FnPatient) patient = fn_patient_new ();
+  g_autoptr (GError) error = NULL;
+  FnSyncIndicator *indicator;
+  GtkWidget *popover;
+  GtkListBox *rejected_list;
+  GtkWidget *marker;
+
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  /* A caregiver may not create patients: the office refuses it. */
+  fn_record_set_field (FN_RECORD (patient), "family_name", "Zimmermann");
+  fn_record_set_field (FN_RECORD (patient), "given_name", "Olga");
+  g_assert_true (fn_store_save (f->store, FN_RECORD (patient), &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "1 change refused");
+
+  marker = find_with_class (GTK_WIDGET (window_child (f, "patient_list_view")), "sync-rejected");
+  g_assert_nonnull (marker);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (marker), "Refused"));
+
+  /* The popover lists it with the office's reason. */
+  indicator = window_child (f, "sidebar_indicator");
+  activate (f, "win.show-sync-status", NULL);
+  popover = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover");
+  spin (300);
+  g_assert_true (gtk_widget_get_visible (popover));
+  rejected_list = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "rejected_list");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (rejected_list, 0));
+  g_assert_null (gtk_list_box_get_row_at_index (rejected_list, 1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (rejected_list, 0))),
+                   ==, "Patient Olga Zimmermann");
+  screenshot (f, "rejected");
+  screenshot_widget (popover, "sync-popover");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -835,6 +977,8 @@ main (int   argc,
   ADD ("/ui/sync/welcome", test_welcome, NULL);
   ADD ("/ui/sync/welcome-offline", test_welcome_offline, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
+  ADD ("/ui/sync/rejected", test_rejected, NULL);
+  ADD ("/ui/sync/preferences-sign-out", test_preferences_sign_out, NULL);
   ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
   ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));
   ADD ("/ui/sync/conflict/merged", test_conflict, GINT_TO_POINTER (MERGED));
