@@ -29,9 +29,11 @@ import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -48,12 +50,154 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Network:
+    """Where the server runs. By default on loopback; with --netns-server, in
+    its own network namespace behind a veth link that the simulation makes
+    lossy, slow, late and down (the simulation itself runs in the client's
+    namespace), reached over HTTPS through a small delay proxy."""
+
+    def __init__(self, args, root):
+        self.netns = args.netns_server
+        self.iface = args.iface
+        self.address = args.server_ip if self.netns else "127.0.0.1"
+        self.ca = self.cert = self.key = None
+        self.proxy = None
+        if self.netns:
+            self.ca, self.cert, self.key = make_certificates(root, self.address)
+
+    def prefix(self):
+        return ["ip", "netns", "exec", self.netns] if self.netns else []
+
+    def url(self, port):
+        if not self.netns:
+            return f"http://127.0.0.1:{port}"
+        if not self.proxy:
+            self.proxy = DelayProxy(self.address, port)
+        return f"https://127.0.0.1:{self.proxy.port}"
+
+    def context(self):
+        return ssl.create_default_context(cafile=self.ca) if self.ca else None
+
+    def tls_args(self):
+        return ["--tls-certificate", self.cert, "--tls-key", self.key] if self.netns else []
+
+    def set_link(self, fault, rng):
+        """Applies one of the link's fault kinds and lifts the others."""
+        if not self.netns:
+            return
+        run_quiet(["nft", "delete", "table", "inet", "fnfault"])
+        run_quiet(["tc", "qdisc", "del", "dev", self.iface, "root"])
+        self.proxy.delay = 0
+        if fault == "loss":
+            run_quiet(["nft", "-f", "-"], input_text=(
+                "table inet fnfault { chain in { type filter hook input priority 0;"
+                f" iifname \"{self.iface}\" numgen random mod 100 < 15 drop; }}"
+                " chain out { type filter hook output priority 0;"
+                f" oifname \"{self.iface}\" numgen random mod 100 < 15 drop; }} }}"))
+        elif fault == "slow":
+            run_quiet(["tc", "qdisc", "add", "dev", self.iface, "root", "tbf", "rate", "256kbit",
+                       "burst", "4kb", "latency", "400ms"])
+        elif fault == "latency":
+            self.proxy.delay = rng.uniform(0.05, 0.25)
+        elif fault == "down":
+            run_quiet(["ip", "link", "set", self.iface, "down"])
+            time.sleep(rng.uniform(0.2, 1.0))
+            run_quiet(["ip", "link", "set", self.iface, "up"])
+
+    def close(self):
+        if self.netns:
+            self.set_link(None, random.Random(0))
+        if self.proxy:
+            self.proxy.stop()
+
+
+def run_quiet(argv, input_text=None):
+    subprocess.run(argv, input=input_text, text=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def make_certificates(root, address):
+    """A throwaway CA and a server certificate for @address and loopback."""
+    ca, ca_key = os.path.join(root, "ca.pem"), os.path.join(root, "ca.key")
+    cert, key = os.path.join(root, "server.pem"), os.path.join(root, "server.key")
+    csr, ext = os.path.join(root, "server.csr"), os.path.join(root, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName=IP:{address},IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    for argv in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+                  "-days", "2", "-subj", "/CN=Field Notes simulation CA"],
+                 ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+                  "-subj", f"/CN={address}"],
+                 ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                  "-out", cert, "-days", "2", "-extfile", ext]):
+        subprocess.run(["openssl"] + argv, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    return ca, cert, key
+
+
+class DelayProxy:
+    """A TCP relay on 127.0.0.1 that holds every chunk for `delay` seconds
+    each way (this kernel has no netem)."""
+
+    def __init__(self, address, port):
+        self.target = (address, port)
+        self.delay = 0.0
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while self.running:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.relay, args=(client,), daemon=True).start()
+
+    def relay(self, client):
+        try:
+            upstream = socket.create_connection(self.target, timeout=10)
+        except OSError:
+            client.close()
+            return
+        upstream.settimeout(None)
+
+        def pump(src, dst):
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    if self.delay:
+                        time.sleep(self.delay)
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+        pump(client, upstream)
+
+    def stop(self):
+        self.running = False
+        self.sock.close()
+
+
 class Server:
-    def __init__(self, root, port):
+    def __init__(self, root, port, network):
         self.root = root
         self.db = os.path.join(root, "server.db")
         self.port = port
-        self.url = f"http://127.0.0.1:{port}"
+        self.network = network
+        self.url = network.url(port)
         self.proc = None
         self.starts = 0
 
@@ -61,8 +205,9 @@ class Server:
         self.starts += 1
         out = open(os.path.join(self.root, f"server-{self.starts}.out"), "w")
         err = open(os.path.join(self.root, f"server-{self.starts}.log"), "w")
-        self.proc = subprocess.Popen([SERVER, "--db", self.db, "--address", "127.0.0.1",
-                                      "--port", str(self.port), *extra],
+        self.proc = subprocess.Popen([*self.network.prefix(), SERVER, "--db", self.db,
+                                      "--address", self.network.address,
+                                      "--port", str(self.port), *self.network.tls_args(), *extra],
                                      stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 15
         path = out.name
@@ -99,7 +244,7 @@ class Server:
         if token:
             req.add_header("Authorization", "Bearer " + token)
         try:
-            with urllib.request.urlopen(req, timeout=10) as r:
+            with urllib.request.urlopen(req, timeout=10, context=self.network.context()) as r:
                 return r.status, json.loads(r.read() or b"null")
         except urllib.error.HTTPError as e:
             return e.code, None
@@ -157,8 +302,9 @@ class Laptop:
                               capture_output=True, env=self.env, timeout=timeout)
 
     def login(self):
+        ca = ["--ca-file", self.server.network.ca] if self.server.network.ca else []
         r = self.cli("login", "--server", self.server.url, "--user", self.user,
-                     "--password-stdin", stdin=f"{self.user}-demo")
+                     "--password-stdin", *ca, stdin=f"{self.user}-demo")
         assert r.returncode == 0, r.stderr
 
     def sync(self, kill_after=None):
@@ -193,10 +339,11 @@ class Laptop:
             return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
 
 
-def run_seed(seed, n_ops, workdir):
+def run_seed(seed, n_ops, workdir, args):
     rng = random.Random(seed)
     root = tempfile.mkdtemp(prefix=f"fn-sim-{seed}-", dir=workdir)
-    server = Server(root, free_port())
+    network = Network(args, root)
+    server = Server(root, free_port(), network)
     counts = collections.Counter()
     edits = []          # (writer, note, field, value)
     seen = set()        # (writer, note, field, value) a writer saw before writing
@@ -216,7 +363,11 @@ def run_seed(seed, n_ops, workdir):
             tag += 1
             roll = rng.random()
             laptop = rng.choice(laptops)
-            if roll < 0.08:
+            if network.netns and roll < 0.06:
+                link = rng.choice(["loss", "slow", "latency", "down", None])
+                network.set_link(link, rng)
+                counts[f"fault-link-{link or 'clear'}"] += 1
+            elif roll < 0.08:
                 # Faults come and go; a restart is also a crash of the server.
                 fault = rng.choice([None, "drop", "error", "restart"])
                 server.kill() if fault == "restart" else server.stop()
@@ -296,6 +447,7 @@ def run_seed(seed, n_ops, workdir):
                     counts["syncs"] += 1
 
         # The faults stop; everyone syncs twice.
+        network.set_link(None, rng)
         server.stop()
         server.start()
         for _ in range(2):
@@ -306,6 +458,7 @@ def run_seed(seed, n_ops, workdir):
         return check(seed, server, office, laptops, edits, seen, created, counts)
     finally:
         server.stop()
+        network.close()
         if os.environ.get("FN_SIM_KEEP"):
             print("kept", root)
         else:
@@ -405,6 +558,9 @@ def main():
     parser.add_argument("--budget", type=float, default=0, help="run seeds for this many seconds")
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--ops", type=int, default=60)
+    parser.add_argument("--netns-server", help="run the server in this network namespace")
+    parser.add_argument("--server-ip", default="10.200.0.1")
+    parser.add_argument("--iface", help="the client's end of the veth link, for link faults")
     args = parser.parse_args()
     if not SERVER or not CLI:
         print("1..0 # SKIP FIELD_NOTES_SERVER and FIELD_NOTES_CLI must name the binaries")
@@ -420,7 +576,7 @@ def main():
             if not args.seeds and n > 0 and time.monotonic() - start > (args.budget or 60):
                 break
             try:
-                ok = run_seed(seed, args.ops, workdir)
+                ok = run_seed(seed, args.ops, workdir, args)
             except Exception as e:  # a failed assertion inside the simulation
                 print(f"seed {seed}: FAILED: {e}", flush=True)
                 ok = False
