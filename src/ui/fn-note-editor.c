@@ -37,6 +37,7 @@ struct _FnNoteEditor
   /* owned */
   FnStore       *store;
   FnNote        *note;     /* our working copy, never a list's object */
+  GHashTable    *touched;  /* fields typed into since the last save */
   guint          autosave_id;
 
   gboolean       dirty;
@@ -190,10 +191,13 @@ autosave_cb (gpointer user_data)
 }
 
 static void
-changed (FnNoteEditor *self)
+changed (FnNoteEditor *self,
+         const char   *field)
 {
   if (self->loading || !self->note)
     return;
+
+  g_hash_table_add (self->touched, (gpointer)field);
 
   set_dirty (self, TRUE);
   update_status (self);
@@ -246,7 +250,7 @@ on_title_row_changed_cb (FnNoteEditor *self)
     return;
 
   g_object_set (self->note, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_row)), NULL);
-  changed (self);
+  changed (self, "title");
 }
 
 static void
@@ -260,7 +264,7 @@ on_body_buffer_changed_cb (FnNoteEditor  *self,
 
   text = dup_body_text (self);
   g_object_set (self->note, "body", text, NULL);
-  changed (self);
+  changed (self, "body");
 }
 
 static void
@@ -272,7 +276,7 @@ on_kind_row_selected_cb (FnNoteEditor *self)
     return;
 
   g_object_set (self->note, "kind", kinds[selected], NULL);
-  changed (self);
+  changed (self, "kind");
 }
 
 static void
@@ -284,7 +288,7 @@ on_final_switch_active_cb (FnNoteEditor *self)
   g_object_set (self->note,
                 "status", gtk_switch_get_active (self->final_switch) ? "final" : "draft",
                 NULL);
-  changed (self);
+  changed (self, "status");
 }
 
 static void
@@ -312,7 +316,7 @@ on_visit_time_changed_cb (FnNoteEditor *self)
   text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
   g_object_set (self->note, "visit-at", text, NULL);
   update_visit_row (self);
-  changed (self);
+  changed (self, "visit_at");
 }
 
 static gboolean
@@ -327,34 +331,72 @@ on_time_spin_output_cb (GtkSpinButton *spin,
   return TRUE;
 }
 
-static gboolean
-same_fields (FnRecord *a,
-             FnRecord *b)
+/* Puts a value that arrived from elsewhere into its widget, without
+ * counting it as an edit. The text keeps its cursor where it can. */
+static void
+load_field (FnNoteEditor *self,
+            const char   *field,
+            const char   *value)
 {
-  guint n_fields;
-  const FnFieldSpec *fields = fn_entity_get_fields (FN_ENTITY_NOTE, &n_fields);
+  fn_record_set_field (FN_RECORD (self->note), field, value);
 
-  for (guint i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fn_record_get_field (a, fields[i].name),
-                   fn_record_get_field (b, fields[i].name)) != 0)
-      return FALSE;
+  self->loading = TRUE;
 
-  return TRUE;
+  if (g_str_equal (field, "title"))
+    {
+      int position = gtk_editable_get_position (GTK_EDITABLE (self->title_row));
+
+      gtk_editable_set_text (GTK_EDITABLE (self->title_row), value ? value : "");
+      gtk_editable_set_position (GTK_EDITABLE (self->title_row), position);
+    }
+  else if (g_str_equal (field, "body"))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+      GtkTextIter iter;
+      int offset;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      offset = gtk_text_iter_get_offset (&iter);
+      gtk_text_buffer_set_text (buffer, value ? value : "", -1);
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
+      gtk_text_buffer_place_cursor (buffer, &iter);
+    }
+  else if (g_str_equal (field, "kind"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        if (g_strcmp0 (value, kinds[i]) == 0)
+          adw_combo_row_set_selected (self->kind_row, i);
+    }
+  else if (g_str_equal (field, "status"))
+    gtk_switch_set_active (self->final_switch, g_strcmp0 (value, "final") == 0);
+  else if (g_str_equal (field, "visit_at"))
+    {
+      g_autoptr (GDateTime) time = dup_visit_time (self);
+
+      gtk_calendar_select_day (self->calendar, time);
+      gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (time));
+      gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (time));
+      update_visit_row (self);
+    }
+
+  self->loading = FALSE;
 }
 
-/* Someone else changed the note (the command-line client, later a sync):
- * show their version unless the caregiver is in the middle of an edit, which
- * then wins when it is saved. */
+/* Someone else changed the note (a sync, the command-line client): each
+ * field the caregiver has not typed into since the last save takes the new
+ * value in place; the ones being edited keep what is typed, which is saved
+ * as the newer change. Nothing else moves, not even the cursor. */
 static void
 on_store_changed_cb (FnNoteEditor *self,
                      FnEntity      entity,
                      const char   *id,
                      FnStore      *store)
 {
+  static const char * const fields[] = { "title", "body", "kind", "status", "visit_at" };
   g_autoptr (FnRecord) fresh = NULL;
   const char *note_id;
 
-  if (entity != FN_ENTITY_NOTE || !self->note || self->dirty)
+  if (entity != FN_ENTITY_NOTE || !self->note)
     return;
 
   note_id = fn_record_get_id (FN_RECORD (self->note));
@@ -371,19 +413,26 @@ on_store_changed_cb (FnNoteEditor *self,
       return;
     }
 
-  if (same_fields (fresh, FN_RECORD (self->note)))
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      fn_record_update_from (FN_RECORD (self->note), fresh);
-      fn_record_set_sync_state (FN_RECORD (self->note), fn_record_get_sync_state (fresh));
-      update_conflict_banner (self);
-      return;
+      const char *value = fn_record_get_field (fresh, fields[i]);
+
+      if (g_hash_table_contains (self->touched, fields[i]) ||
+          g_strcmp0 (value, fn_record_get_field (FN_RECORD (self->note), fields[i])) == 0)
+        continue;
+
+      g_debug ("Note %s: %s changed in the store", note_id, fields[i]);
+      load_field (self, fields[i], value);
     }
 
-  g_debug ("Note %s changed in the store; reloading", note_id);
-  g_clear_object (&self->note);
-  self->note = FN_NOTE (g_steal_pointer (&fresh));
-  load_note (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+  /* The rest (version, author, sync state) is never typed. */
+  if (!self->dirty)
+    fn_record_update_from (FN_RECORD (self->note), fresh);
+  fn_record_set_version (FN_RECORD (self->note), fn_record_get_version (fresh));
+  fn_record_set_sync_state (FN_RECORD (self->note), fn_record_get_sync_state (fresh));
+
+  update_conflict_banner (self);
+  update_status (self);
 }
 
 static void
@@ -398,6 +447,7 @@ fn_note_editor_dispose (GObject *object)
 
   g_clear_object (&self->note);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
 
   G_OBJECT_CLASS (fn_note_editor_parent_class)->dispose (object);
 }
@@ -519,6 +569,7 @@ fn_note_editor_init (FnNoteEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->touched = g_hash_table_new (g_str_hash, g_str_equal);
   g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
                            G_CALLBACK (on_body_buffer_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -593,6 +644,7 @@ fn_note_editor_set_note (FnNoteEditor *self,
   if (note)
     self->note = FN_NOTE (fn_record_copy (FN_RECORD (note)));
   set_dirty (self, FALSE);
+  g_hash_table_remove_all (self->touched);
 
   load_note (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
@@ -638,6 +690,7 @@ fn_note_editor_save (FnNoteEditor  *self,
     }
 
   set_dirty (self, FALSE);
+  g_hash_table_remove_all (self->touched);
   show_error (self, NULL);
   update_status (self);
   g_signal_emit (self, signals[SAVED], 0);

@@ -188,6 +188,17 @@ set_title (Fixture    *fixture,
   gtk_editable_set_text (title_row, text);
 }
 
+static char *
+dup_body (Fixture *fixture)
+{
+  GtkTextView *body_view = child (fixture, FN_TYPE_NOTE_EDITOR, "body_view");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (body_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
 /* The stored notes of @patient whose title is @title. */
 static FnNote *
 find_stored_note (Fixture    *fixture,
@@ -500,6 +511,62 @@ test_external_change (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (content_stack), ==, "patient");
 }
 
+/* A change from elsewhere (a sync) updates the fields the caregiver has
+ * not touched, in place, and leaves the one being typed and its cursor. */
+static void
+test_external_change_per_field (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  FnPatient *patient = first_patient (fixture);
+  FnPatientPage *page = child (fixture, FN_TYPE_WINDOW, "patient_page");
+  FnNoteEditor *editor = get_editor (fixture);
+  GtkEditable *title_row = child (fixture, FN_TYPE_NOTE_EDITOR, "title_row");
+  GtkTextView *body_view = child (fixture, FN_TYPE_NOTE_EDITOR, "body_view");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (body_view);
+  g_autoptr (FnNote) first = NULL;
+  g_autoptr (FnRecord) other = NULL;
+  g_autoptr (FnRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *body = NULL;
+  GtkTextIter iter;
+
+  g_assert_true (fn_window_show_patient (fixture->window, patient));
+  first = g_list_model_get_item (fn_patient_page_get_notes (page), 0);
+  id = g_strdup (fn_record_get_id (FN_RECORD (first)));
+  activate (fixture, "win.open-note", g_variant_new_string (id));
+
+  /* Read only, cursor in the text: a new title arrives; the cursor stays. */
+  set_body (fixture, "Line one.\nLine two.");
+  g_assert_true (fn_note_editor_save (editor, &error));
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, 4);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  other = fn_store_get (fixture->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_no_error (error);
+  g_object_set (other, "title", "Retitled at the office", NULL);
+  g_assert_true (fn_store_save (fixture->store, other, &error));
+  g_assert_cmpstr (gtk_editable_get_text (title_row), ==, "Retitled at the office");
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&iter), ==, 4);
+  g_assert_false (fn_note_editor_get_dirty (editor));
+
+  /* Typing in the text: the title still follows, the text is kept. */
+  set_body (fixture, "Typed here, not saved yet.");
+  g_assert_true (fn_note_editor_get_dirty (editor));
+  g_object_set (other, "title", "Retitled again", "body", "Office text.", NULL);
+  g_assert_true (fn_store_save (fixture->store, other, &error));
+  g_assert_cmpstr (gtk_editable_get_text (title_row), ==, "Retitled again");
+  body = dup_body (fixture);
+  g_assert_cmpstr (body, ==, "Typed here, not saved yet.");
+
+  /* Saving writes the text typed, with the title that arrived. */
+  g_assert_true (fn_note_editor_save (editor, &error));
+  g_assert_no_error (error);
+  stored = fn_store_get (fixture->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_cmpstr (fn_note_get_title (FN_NOTE (stored)), ==, "Retitled again");
+  g_assert_cmpstr (fn_note_get_body (FN_NOTE (stored)), ==, "Typed here, not saved yet.");
+}
+
 static void
 test_window_state (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -595,6 +662,7 @@ main (int   argc,
   ADD ("/ui/window/delete-undo", test_delete_undo);
   ADD ("/ui/window/actions", test_actions_enabled);
   ADD ("/ui/window/external-change", test_external_change);
+  ADD ("/ui/window/external-change-per-field", test_external_change_per_field);
   ADD ("/ui/window/state", test_window_state);
   ADD ("/ui/window/close-saves", test_close_saves);
   ADD ("/ui/window/narrow", test_narrow);
