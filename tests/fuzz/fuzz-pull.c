@@ -35,7 +35,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     return 0;
 
   /* A bare record goes through the record codec alone. */
-  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "entity"))
+  if (JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "entity"))
     {
       g_autoptr (JsonObject) clock = NULL;
       g_autoptr (FnRecord) record = NULL;

@@ -153,8 +153,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   FnMockUser *users[2];
 
   /* The checks of the server's parse_json_body () and handle_push (). */
-  if (size == 0 || size > FN_MAX_REQUEST_BYTES || !g_utf8_validate ((const char *)data, size, NULL) ||
-      memchr (data, '\0', size))
+  if (size == 0 || size > FN_MAX_REQUEST_BYTES ||
+      !g_utf8_validate ((const char *)data, size, NULL) || memchr (data, '\0', size))
     return 0;
   if (!json_parser_load_from_data (parser, (const char *)data, size, NULL) ||
       !json_parser_get_root (parser) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -63,9 +63,11 @@ static const char expected[N_ENDPOINTS][N_CALLERS][2] = {
   [ENDPOINT_PULL] =       { { 'A', 'A' }, { 'A', 'A' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
   [ENDPOINT_EDIT_NOTE] =  { { 'A', 'R' }, { 'A', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
   [ENDPOINT_NEW_NOTE] =   { { 'A', 'R' }, { 'A', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
-  [ENDPOINT_EDIT_PATIENT] = { { 'A', 'R' }, { 'A', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
+  [ENDPOINT_EDIT_PATIENT] =
+                          { { 'A', 'R' }, { 'A', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
   [ENDPOINT_ASSIGN] =     { { 'R', 'R' }, { 'R', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
-  [ENDPOINT_EDIT_SIGNATURE] = { { 'I', 'R' }, { 'I', 'R' }, { 'I', 'I' }, { 'U', 'U' }, { 'U', 'U' } },
+  [ENDPOINT_EDIT_SIGNATURE] =
+                          { { 'I', 'R' }, { 'I', 'R' }, { 'I', 'I' }, { 'U', 'U' }, { 'U', 'U' } },
   [ENDPOINT_GET_BLOB] =   { { 'A', 'F' }, { 'A', 'F' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
   [ENDPOINT_DELETE_NOTE] = { { 'A', 'R' }, { 'A', 'R' }, { 'A', 'A' }, { 'U', 'U' }, { 'U', 'U' } },
 };

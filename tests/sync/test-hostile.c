@@ -101,7 +101,8 @@ note_json (const char *id,
            const char *title,
            const char *clock)
 {
-  return g_strdup_printf ("{\"entity\": \"note\", \"id\": \"%s\", \"version\": %" G_GINT64_FORMAT ", "
+  return g_strdup_printf ("{\"entity\": \"note\", \"id\": \"%s\", "
+                          "\"version\": %" G_GINT64_FORMAT ", "
                           "\"deleted\": false, \"fields\": {\"patient_id\": \"" PATIENT_ID "\", "
                           "\"author_id\": \"" ALICE_ID "\", \"kind\": \"visit\", "
                           "\"visit_at\": \"2026-11-27T09:30:00Z\", \"title\": \"%s\", "
@@ -166,7 +167,8 @@ handle_pull (Fake              *fake,
       return;
 
     case ANSWER_HTML:
-      body = g_strdup ("<!DOCTYPE html><html><body><h1>Welcome to the hotel Wi-Fi</h1></body></html>");
+      body = g_strdup ("<!DOCTYPE html><html><body><h1>Welcome to the hotel Wi-Fi</h1>"
+                       "</body></html>");
       respond (msg, 200, "text/html", body, strlen (body));
       return;
 
@@ -310,7 +312,8 @@ handle_push (Fake              *fake,
              SoupServerMessage *msg,
              Answer             answer)
 {
-  g_autoptr (GBytes) request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) request = soup_message_body_flatten (request_body);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GString) results = g_string_new (NULL);
   g_autofree char *body = NULL;
@@ -326,9 +329,12 @@ handle_push (Fake              *fake,
   fake->n_pushes++;
   if (answer == ANSWER_GOOD)
     for (guint i = 0; i < n; i++)
-      g_hash_table_add (fake->pushed_op_ids,
-                        g_strdup (json_object_get_string_member (json_array_get_object_element (ops, i),
-                                                                 "op_id")));
+      {
+        JsonObject *op = json_array_get_object_element (ops, i);
+
+        g_hash_table_add (fake->pushed_op_ids,
+                          g_strdup (json_object_get_string_member (op, "op_id")));
+      }
   g_mutex_unlock (&fake->lock);
 
   if (answer == ANSWER_HTML)
@@ -375,7 +381,8 @@ server_cb (SoupServer        *server,
   if (g_str_equal (path, "/api/v1/session") && g_str_equal (method, "POST"))
     {
       respond_json (msg, 201, g_strdup ("{\"token\": \"" TOKEN "\", \"expires_at\": "
-                                        "\"2099-01-01T00:00:00Z\", \"device_id\": \"" DEVICE_ID "\", "
+                                        "\"2099-01-01T00:00:00Z\", "
+                                        "\"device_id\": \"" DEVICE_ID "\", "
                                         "\"user\": {\"id\": \"" ALICE_ID "\", \"name\": \"alice\", "
                                         "\"role\": \"caregiver\"}}"));
       return;
@@ -383,8 +390,8 @@ server_cb (SoupServer        *server,
 
   if (g_str_equal (path, "/api/v1/changes"))
     {
-      const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                       "Authorization");
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+      const char *auth = soup_message_headers_get_one (headers, "Authorization");
 
       g_assert_cmpstr (auth, ==, "Bearer " TOKEN);
       if (g_str_equal (method, "GET"))
@@ -752,7 +759,8 @@ static const Case pull_cases[] = {
   { "invalid-utf8", ANSWER_INVALID_UTF8, "not valid JSON" },
   { "bad-clock", ANSWER_BAD_CLOCK, "record that is not valid: bad clock value" },
   { "no-cursor", ANSWER_NO_CURSOR, "without a cursor" },
-  { "one-bad-record", ANSWER_ONE_BAD_RECORD, "record that is not valid: The kind of note is required" },
+  { "one-bad-record", ANSWER_ONE_BAD_RECORD,
+    "record that is not valid: The kind of note is required" },
 };
 
 static const Case push_cases[] = {

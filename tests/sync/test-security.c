@@ -593,8 +593,11 @@ test_token_secrecy (FnTestFixture *fx,
   g_assert_true (g_file_get_contents (token_path, &token_json, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (json_parser_load_from_data (parser, token_json, -1, &error));
-  token = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
-                                                   "token"));
+  {
+    JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+
+    token = g_strdup (json_object_get_string_member (object, "token"));
+  }
   g_assert_cmpuint (strlen (token), >=, 20);
 
   /* A sync (slowed down by the server, so that /proc can be read during
