@@ -437,6 +437,11 @@ test_indicator_follows_engine (Fixture       *f,
   g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
   g_assert_false (gtk_revealer_get_reveal_child (offline_revealer));
   screenshot (f, "synced");
+  open_window (f, 680, 768);
+  screenshot (f, "synced-narrow");
+  open_window (f, 1366, 768);
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  offline_revealer = window_child (f, "offline_revealer");
 
   /* The network goes, and the server with it; a note is written. */
   url = g_strdup (fn_test_server_get_url (f->server.server));
