@@ -29,8 +29,8 @@
 /* Big enough for a finger on a touchscreen even in half of a 1366 px
  * screen. */
 #define MIN_WIDTH       320
-#define MIN_HEIGHT      120
-#define MAX_NAT_HEIGHT  320
+#define DISPLAY_WIDTH   420
+#define DISPLAY_HEIGHT  140
 
 #define CORNER_RADIUS   12.0
 
@@ -374,12 +374,6 @@ signature_undo_action (GtkWidget  *widget,
   fn_signature_pad_undo (FN_SIGNATURE_PAD (widget));
 }
 
-static GtkSizeRequestMode
-fn_signature_pad_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
 static void
 fn_signature_pad_measure (GtkWidget      *widget,
                           GtkOrientation  orientation,
@@ -389,20 +383,19 @@ fn_signature_pad_measure (GtkWidget      *widget,
                           int            *minimum_baseline,
                           int            *natural_baseline)
 {
+  FnSignaturePad *self = FN_SIGNATURE_PAD (widget);
+
+  /* A fixed height, since scrolled windows give only the minimum; the
+   * paper keeps its proportions inside whatever width comes. Shown under a
+   * note, a signature needs less room than to sign. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = MIN_WIDTH;
-      *natural = (int)FN_SIGNATURE_PAD_WIDTH;
+      *natural = self->editable ? (int)FN_SIGNATURE_PAD_WIDTH : DISPLAY_WIDTH;
     }
   else
     {
-      double ratio = FN_SIGNATURE_PAD_HEIGHT / FN_SIGNATURE_PAD_WIDTH;
-
-      *minimum = MIN_HEIGHT;
-      if (for_size < 0)
-        *natural = (int)FN_SIGNATURE_PAD_HEIGHT;
-      else
-        *natural = CLAMP ((int)ceil (for_size * ratio), MIN_HEIGHT, MAX_NAT_HEIGHT);
+      *minimum = *natural = self->editable ? (int)FN_SIGNATURE_PAD_HEIGHT : DISPLAY_HEIGHT;
     }
 }
 
@@ -562,7 +555,6 @@ fn_signature_pad_class_init (FnSignaturePadClass *klass)
   object_class->set_property = fn_signature_pad_set_property;
   object_class->finalize = fn_signature_pad_finalize;
 
-  widget_class->get_request_mode = fn_signature_pad_get_request_mode;
   widget_class->measure = fn_signature_pad_measure;
   widget_class->snapshot = fn_signature_pad_snapshot;
 
@@ -693,7 +685,7 @@ fn_signature_pad_set_editable (FnSignaturePad *self,
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), editable ? "crosshair" : NULL);
   update_actions (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
 }
 
