@@ -465,10 +465,6 @@ fn_strokes_parse (GBytes  *bytes,
               r.pos >= r.len || dt > G_MAXUINT32)
             return parse_failed (error, self);
 
-          /* Steps larger than the pad are invalid, and must not overflow. */
-          if (dx < -(gint64)w || dx > (gint64)w || dy < -(gint64)h || dy > (gint64)h)
-            return parse_failed (error, self);
-
           /* A step longer than the pad is malformed, and could overflow. */
           if (dx < -(gint64)w || dx > (gint64)w || dy < -(gint64)h || dy > (gint64)h)
             return parse_failed (error, self);
