@@ -313,9 +313,9 @@ request (FnSyncClient  *self,
   if (size > MAX_RESPONSE_BYTES)
     {
       g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
-                   _("The office server sent an answer that is too large (%" G_GSIZE_FORMAT
-                     " MB), so nothing was changed."),
-                   size / (1024 * 1024));
+                   _("The office server sent an answer that is too large (%u MB), so nothing "
+                     "was changed."),
+                   (guint)(size / (1024 * 1024)));
       return NULL;
     }
   if (g_strcmp0 (content_type, "application/json") != 0)
