@@ -2255,6 +2255,32 @@ fn_store_list_conflicts (FnStore     *self,
 }
 
 /**
+ * fn_store_list_conflict_history:
+ * @record_id: the record (a note or a patient)
+ *
+ * Returns: (transfer full) (element-type FnConflict): the record's
+ *   conflicts that need nobody: the ones the clock decided (fields other
+ *   than a note's title and text) and the ones a person resolved, oldest
+ *   first
+ */
+GPtrArray *
+fn_store_list_conflict_history (FnStore     *self,
+                                const char  *record_id,
+                                GError     **error)
+{
+  const char *params[] = { record_id, NULL };
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+  g_return_val_if_fail (record_id, NULL);
+
+  return load_records (self, FN_ENTITY_CONFLICT,
+                       "WHERE t.deleted = 0 AND t.record_id = ?1"
+                       " AND (t.resolved IS 'true' OR t.field NOT IN ('title', 'body'))"
+                       " ORDER BY t.seq",
+                       params, error);
+}
+
+/**
  * fn_store_get_conflict_sides:
  * @mine: (out) (transfer full): the text this laptop wrote
  * @theirs: (out) (transfer full): the other text

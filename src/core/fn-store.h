@@ -117,6 +117,9 @@ typedef enum
 GPtrArray  *fn_store_list_conflicts   (FnStore     *self,
                                        const char  *record_id,
                                        GError     **error);
+GPtrArray  *fn_store_list_conflict_history (FnStore *self,
+                                       const char  *record_id,
+                                       GError     **error);
 gboolean    fn_store_get_conflict_sides (FnStore   *self,
                                        FnConflict  *conflict,
                                        char       **mine,

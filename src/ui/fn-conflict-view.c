@@ -451,3 +451,110 @@ fn_conflict_view_set_narrow (FnConflictView *self,
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   gtk_box_set_spacing (self->sides_box, narrow ? 18 : 12);
 }
+
+/* A value as a person reads it: a visit time in local time, long text cut
+ * short, nothing as "empty". */
+static char *
+display_value (const FnFieldSpec *spec,
+               const char        *value)
+{
+  if (!value || !*value)
+    return g_strdup (_("empty"));
+
+  if (spec && g_str_equal (spec->name, "kind"))
+    {
+      if (g_str_equal (value, "visit"))
+        return g_strdup (C_("note kind", "Visit"));
+      if (g_str_equal (value, "observation"))
+        return g_strdup (C_("note kind", "Observation"));
+      if (g_str_equal (value, "medication"))
+        return g_strdup (C_("note kind", "Medication"));
+      if (g_str_equal (value, "incident"))
+        return g_strdup (C_("note kind", "Incident"));
+    }
+
+  if (spec && g_str_equal (spec->name, "status"))
+    return g_strdup (g_str_equal (value, "final") ? C_("note status", "Final")
+                                                  : C_("note status", "Draft"));
+
+  if (spec && spec->type == FN_FIELD_DATETIME)
+    {
+      g_autoptr (GDateTime) utc = g_date_time_new_from_iso8601 (value, NULL);
+
+      if (utc)
+        {
+          g_autoptr (GDateTime) local = g_date_time_to_local (utc);
+
+          /* Translators: a time in the history of a note, see g_date_time_format(). */
+          return g_date_time_format (local, _("%-d %b %Y, %H:%M"));
+        }
+    }
+
+  if (g_utf8_strlen (value, -1) > 80)
+    {
+      g_autofree char *start = g_utf8_substring (value, 0, 79);
+
+      return g_strconcat (start, "…", NULL);
+    }
+
+  return g_strdup (value);
+}
+
+/**
+ * fn_conflict_history_fill:
+ *
+ * Lists in @list the record's conflicts that need nobody (decided by the
+ * clock, or resolved by a person), each with what was kept and what was
+ * replaced.
+ *
+ * Returns: how many
+ */
+guint
+fn_conflict_history_fill (GtkListBox *list,
+                          FnStore    *store,
+                          FnEntity    entity,
+                          const char *record_id)
+{
+  g_autoptr (GPtrArray) conflicts = NULL;
+  GtkWidget *row;
+
+  g_return_val_if_fail (GTK_IS_LIST_BOX (list), 0);
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, row);
+
+  if (!store || !record_id)
+    return 0;
+
+  conflicts = fn_store_list_conflict_history (store, record_id, NULL);
+  for (guint i = 0; conflicts && i < conflicts->len; i++)
+    {
+      FnConflict *conflict = g_ptr_array_index (conflicts, i);
+      const char *field = fn_conflict_get_field_name (conflict);
+      const FnFieldSpec *spec = fn_entity_find_field (entity, field);
+      g_autofree char *kept = display_value (spec, fn_conflict_get_winning_value (conflict));
+      g_autofree char *replaced = display_value (spec, fn_conflict_get_losing_value (conflict));
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      const char *label = spec ? fn_field_get_label (spec) : _("Whether it is deleted");
+
+      if (fn_conflict_get_resolved (conflict))
+        /* Translators: %s is a field, "The title". */
+        title = g_strdup_printf (_("%s: chosen by a person"), label);
+      else
+        /* Translators: %s is a field, "The visit time". */
+        title = g_strdup_printf (_("%s: changed in two places, the later change kept"), label);
+
+      /* Translators: the value a conflict kept, then the one it replaced. */
+      subtitle = g_strdup_printf (_("Kept: %s\nReplaced: %s"), kept, replaced);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (list, row);
+    }
+
+  return conflicts ? conflicts->len : 0;
+}

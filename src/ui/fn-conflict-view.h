@@ -31,4 +31,9 @@ void        fn_line_diff                 (const char     *a,
                                           GArray        **a_changed,
                                           GArray        **b_changed);
 
+guint       fn_conflict_history_fill     (GtkListBox     *list,
+                                          FnStore        *store,
+                                          FnEntity        entity,
+                                          const char     *record_id);
+
 G_END_DECLS

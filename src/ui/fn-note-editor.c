@@ -10,6 +10,8 @@
 
 #include "fn-note-editor.h"
 
+#include "fn-conflict-view.h"
+
 #include <glib/gi18n.h>
 
 /* The order of the kind dropdown's items. */
@@ -33,6 +35,8 @@ struct _FnNoteEditor
   GtkLabel      *status_label;
   GtkRevealer   *conflict_revealer;
   GtkWidget     *resolve_button;
+  GtkWidget     *history_box;
+  GtkListBox    *history_list;
 
   /* owned */
   FnStore       *store;
@@ -148,7 +152,18 @@ update_conflict_banner (FnNoteEditor *self)
 
   if (conflict)
     gtk_actionable_set_action_target (GTK_ACTIONABLE (self->resolve_button), "s", id);
+  /* Hidden as well, so that it takes no spacing when there is nothing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->conflict_revealer), conflict);
   gtk_revealer_set_reveal_child (self->conflict_revealer, conflict);
+}
+
+static void
+update_history (FnNoteEditor *self)
+{
+  const char *id = self->note ? fn_record_get_id (FN_RECORD (self->note)) : NULL;
+  guint n = fn_conflict_history_fill (self->history_list, self->store, FN_ENTITY_NOTE, id);
+
+  gtk_widget_set_visible (self->history_box, n > 0);
 }
 
 static GDateTime *
@@ -241,6 +256,7 @@ load_note (FnNoteEditor *self)
   show_error (self, NULL);
   update_status (self);
   update_conflict_banner (self);
+  update_history (self);
 }
 
 static void
@@ -395,6 +411,9 @@ on_store_changed_cb (FnNoteEditor *self,
   static const char * const fields[] = { "title", "body", "kind", "status", "visit_at" };
   g_autoptr (FnRecord) fresh = NULL;
   const char *note_id;
+
+  if (entity == FN_ENTITY_CONFLICT && self->note)
+    update_history (self);
 
   if (entity != FN_ENTITY_NOTE || !self->note)
     return;
@@ -557,6 +576,8 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, status_label);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, conflict_revealer);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, resolve_button);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_box);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_list);
   gtk_widget_class_bind_template_callback (widget_class, on_title_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_final_switch_active_cb);

@@ -959,6 +959,52 @@ test_rejected (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
+/* A conflict on a field other than the text needs nobody: the clock
+ * decides, and the note's History says what was kept. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *note_id = NULL;
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (GError) error = NULL;
+  FnNoteEditor *editor;
+  GtkListBox *history_list;
+  GtkListBoxRow *row;
+
+  note_id = fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id,
+                                 "Medication round", "Gave the evening tablets.");
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  office_edit (f, note_id, "kind", "observation");
+  note = fn_store_get (f->store, FN_ENTITY_NOTE, note_id, &error);
+  g_assert_no_error (error);
+  fn_record_set_field (note, "kind", "medication");
+  g_assert_true (fn_store_save (f->store, note, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (f));
+  g_assert_true (run_sync (f));
+
+  /* Nothing for the caregiver to do... */
+  assert_indicator (f, "Synced");
+  g_assert_cmpuint (fn_sync_engine_get_conflicts (f->engine), ==, 0);
+
+  /* ...but the note says what happened. */
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  activate (f, "win.open-note", g_variant_new_string (note_id));
+  editor = window_child (f, "note_editor");
+  g_assert_true (gtk_widget_get_visible (inner_child (editor, FN_TYPE_NOTE_EDITOR, "history_box")));
+  history_list = inner_child (editor, FN_TYPE_NOTE_EDITOR, "history_list");
+  row = gtk_list_box_get_row_at_index (history_list, 0);
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (history_list, 1));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "kind"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Kept: Medication"));
+  screenshot (f, "history");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -983,6 +1029,7 @@ main (int   argc,
   ADD ("/ui/sync/welcome-offline", test_welcome_offline, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/rejected", test_rejected, NULL);
+  ADD ("/ui/sync/history", test_history, NULL);
   ADD ("/ui/sync/preferences-sign-out", test_preferences_sign_out, NULL);
   ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
   ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));
