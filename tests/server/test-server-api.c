@@ -1104,38 +1104,30 @@ test_seed_demo (void)
   fn_test_server_stop (server);
 }
 
-static void
-test_tls (void)
+/* Makes a self-signed certificate for 127.0.0.1 in a new directory, or
+ * returns FALSE if openssl is not there to make one. */
+static gboolean
+make_certificate (char **dir,
+                  char **certificate,
+                  char **key)
 {
-  g_autoptr (FnTestServer) server = NULL;
-  g_autoptr (FnTestClient) office = NULL;
-  g_autoptr (FnTestResponse) health = NULL;
-  g_autoptr (FnTestResponse) plain = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *dir = NULL;
-  g_autofree char *certificate = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *password = fn_test_password_for ("office");
-  g_autofree char *plain_url = NULL;
+  g_autoptr (GError) error = NULL;
   int status = -1;
 
   if (!openssl)
-    {
-      g_test_skip ("openssl is not installed to make a test certificate");
-      return;
-    }
+    return FALSE;
 
-  dir = g_dir_make_tmp ("fn-server-tls-XXXXXX", &error);
+  *dir = g_dir_make_tmp ("fn-server-tls-XXXXXX", &error);
   g_assert_no_error (error);
-  certificate = g_build_filename (dir, "cert.pem", NULL);
-  key = g_build_filename (dir, "key.pem", NULL);
+  *certificate = g_build_filename (*dir, "cert.pem", NULL);
+  *key = g_build_filename (*dir, "key.pem", NULL);
   {
     const char *argv[] = {
       openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
       "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
       "-addext", "subjectAltName=IP:127.0.0.1",
-      "-keyout", key, "-out", certificate, NULL
+      "-keyout", *key, "-out", *certificate, NULL
     };
 
     g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
@@ -1143,6 +1135,36 @@ test_tls (void)
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
+
+  return TRUE;
+}
+
+static void
+remove_certificate (const char *dir,
+                    const char *certificate,
+                    const char *key)
+{
+  g_unlink (certificate);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr (FnTestServer) server = NULL;
+  g_autoptr (FnTestClient) office = NULL;
+  g_autoptr (FnTestResponse) health = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *password = fn_test_password_for ("office");
+
+  if (!make_certificate (&dir, &certificate, &key))
+    {
+      g_test_skip ("openssl is not installed to make a test certificate");
+      return;
+    }
 
   server = fn_test_server_new ();
   fn_test_server_add_user (server, "office", "office", password);
@@ -1156,23 +1178,54 @@ test_tls (void)
   office = fn_test_sign_in (server, "office", password, "desk over TLS");
   g_free (fn_test_create_patient (office, "Over TLS", NULL));
 
-  /* Plain HTTP on the same port gets no answer. */
+  g_assert_true (fn_test_server_stop (server));
+  remove_certificate (dir, certificate, key);
+}
+
+static void
+test_tls_plain_request (void)
+{
+  g_autoptr (FnTestServer) server = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *plain_url = NULL;
+  gint64 start;
+  gint64 stop_ms;
+
+  if (!make_certificate (&dir, &certificate, &key))
+    {
+      g_test_skip ("openssl is not installed to make a test certificate");
+      return;
+    }
+
+  server = fn_test_server_new ();
+  fn_test_server_start (server, "--tls-certificate", certificate, "--tls-key", key, NULL);
+
+  /* Plain HTTP on the HTTPS port gets no answer... */
   plain_url = g_strconcat ("http://", fn_test_server_get_url (server) + strlen ("https://"),
                            "/api/v1/health", NULL);
-  {
-    g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", FN_TEST_TIMEOUT_S, NULL);
-    g_autoptr (SoupMessage) msg = soup_message_new ("GET", plain_url);
-    g_autoptr (GBytes) body = NULL;
-    g_autoptr (GError) plain_error = NULL;
+  session = soup_session_new_with_options ("timeout", FN_TEST_TIMEOUT_S, NULL);
+  msg = soup_message_new ("GET", plain_url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_true (error || soup_message_get_status (msg) != 200);
 
-    body = soup_session_send_and_read (session, msg, NULL, &plain_error);
-    g_assert_true (plain_error || soup_message_get_status (msg) != 200);
-  }
-
-  fn_test_server_stop (server);
-  g_unlink (certificate);
-  g_unlink (key);
-  g_rmdir (dir);
+  /* ...and is not a request in flight that SIGTERM would wait for. */
+  start = g_get_monotonic_time ();
+  g_assert_true (fn_test_server_stop (server));
+  stop_ms = (g_get_monotonic_time () - start) / 1000;
+  remove_certificate (dir, certificate, key);
+  g_test_message ("stopping took %" G_GINT64_FORMAT " ms", stop_ms);
+  if (stop_ms >= 2000)
+    {
+      g_test_incomplete ("known server bug: after a failed TLS handshake SIGTERM waits the "
+                         "whole drain timeout (reported in _server-bugs.txt, 00:23)");
+      return;
+    }
 }
 
 int
@@ -1217,6 +1270,7 @@ main (int   argc,
   g_test_add_func ("/server/api/fault/error-rate", test_fault_error_rate);
   g_test_add_func ("/server/api/seed-demo", test_seed_demo);
   g_test_add_func ("/server/api/tls", test_tls);
+  g_test_add_func ("/server/api/tls-plain-request", test_tls_plain_request);
 
   return fn_test_run ();
 }
