@@ -50,6 +50,8 @@ static const FnCliCommand commands[] = {
   { "resolve", N_("CONFLICT_ID"),
     N_("Keep mine, keep theirs, or use a merged text"),
     fn_cli_resolve_run },
+  { "report", "",
+    N_("Write the end-of-day report: --day YYYY-MM-DD --pdf FILE"), fn_cli_report_run },
   { "signature export", N_("NOTE_ID"),
     N_("Save a note's signature: --png FILE or --svg FILE"), fn_cli_signature_export_run },
   { "signature verify", N_("NOTE_ID"),

@@ -159,6 +159,11 @@ gboolean      fn_cli_sync_run          (FnCli              *cli,
                                         int                 argc,
                                         char              **argv,
                                         GError            **error);
+gboolean      fn_cli_report_run        (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
 gboolean      fn_cli_signature_export_run (FnCli           *cli,
                                         const FnCliCommand *command,
                                         int                 argc,

@@ -17,6 +17,7 @@
 #include "fn-patient.h"
 #include "fn-record-list.h"
 #include "fn-record.h"
+#include "fn-report.h"
 #include "fn-signature.h"
 #include "fn-store.h"
 #include "fn-sync-client.h"

@@ -73,29 +73,31 @@ static const struct
     "blanches on pressure. Heel protector applied. Blood pressure %d/%d, pulse %d." },
   { "observation", "Reduced appetite",
     "Ate about half of lunch. Says food tastes bland. Offered fluids; drank about 400 ml "
-    "during the visit. Weight %d kg. Will check again tomorrow and inform the office "
-    "if it continues." },
+    "during the visit. Blood pressure %d/%d, pulse %d. Will check again tomorrow and "
+    "inform the office if it continues." },
   { "medication", "Medication review",
     "Weekly pill organiser refilled and checked against the medication plan. "
     "Two evening doses from last week still in the box: discussed with the patient, "
-    "reminder alarm set. Pulse %d, blood pressure %d/%d." },
+    "reminder alarm set. Blood pressure %d/%d, pulse %d." },
   { "medication", "New prescription started",
-    "GP started a new prescription yesterday. Explained dose and timing, first dose taken "
-    "at %d:00 under supervision. No side effects observed during the visit." },
+    "GP started a new prescription yesterday. Explained dose and timing; first dose taken "
+    "under supervision. Blood pressure %d/%d before. No side effects observed during the "
+    "visit." },
   { "incident", "Fall at home",
     "Patient reports a fall in the bathroom last night, got up without help. Small bruise "
     "on the right forearm, no head injury, walks normally. Blood pressure %d/%d. "
     "Family and office informed; non-slip mat recommended." },
   { "visit", "Wound dressing change",
     "Dressing changed on the surgical wound. Wound edges closed, no discharge, "
-    "no smell, surrounding skin normal. Pain %d/10 before and 1/10 after. "
-    "Next change in two days." },
+    "no smell, surrounding skin normal. Pain 3/10 before and 1/10 after. Blood pressure "
+    "%d/%d. Next change in two days." },
   { "observation", "Breathing",
-    "Slightly short of breath after walking to the kitchen; settled after rest. Oxygen "
-    "saturation %d%%. Inhaler technique reviewed. No fever." },
+    "Slightly short of breath after walking to the kitchen; settled after rest. Blood "
+    "pressure %d/%d, oxygen saturation 95%%. Inhaler technique reviewed. No fever." },
   { "visit", "Afternoon visit",
-    "Accompanied the patient on a short walk around the block (about %d minutes). "
-    "Prepared a light meal and tidied the kitchen. Patient asked about the next GP appointment." },
+    "Accompanied the patient on a short walk around the block (about 20 minutes). "
+    "Blood pressure %d/%d afterwards. Prepared a light meal and tidied the kitchen. "
+    "Patient asked about the next GP appointment." },
 };
 
 static const char *

@@ -1390,6 +1390,34 @@ fn_store_list_notes (FnStore     *self,
 }
 
 /**
+ * fn_store_list_notes_between:
+ * @from_ms: start of the period, Unix milliseconds, included
+ * @to_ms: end of the period, excluded
+ *
+ * Returns: (transfer full) (element-type FnNote): the visits of a period,
+ *   in the order they happened
+ */
+GPtrArray *
+fn_store_list_notes_between (FnStore  *self,
+                             gint64    from_ms,
+                             gint64    to_ms,
+                             GError  **error)
+{
+  g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, from_ms);
+  g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, to_ms);
+  const char *params[] = { from, to, NULL };
+
+  g_return_val_if_fail (FN_IS_STORE (self), NULL);
+
+  return load_records (self, FN_ENTITY_NOTE,
+                       "WHERE t.deleted = 0 AND t.visit_ms >= CAST (?1 AS INTEGER)"
+                       " AND t.visit_ms < CAST (?2 AS INTEGER)"
+                       " AND t.patient_id IN (SELECT id FROM patients WHERE deleted = 0)"
+                       " ORDER BY t.visit_ms, t.id",
+                       params, error);
+}
+
+/**
  * fn_store_search:
  *
  * Returns: (transfer full) (element-type FnRecord): patients whose name

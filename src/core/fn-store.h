@@ -87,6 +87,10 @@ GPtrArray  *fn_store_list_patients    (FnStore     *self,
 GPtrArray  *fn_store_list_notes       (FnStore     *self,
                                        const char  *patient_id,
                                        GError     **error);
+GPtrArray  *fn_store_list_notes_between (FnStore   *self,
+                                       gint64       from_ms,
+                                       gint64       to_ms,
+                                       GError     **error);
 GPtrArray  *fn_store_search           (FnStore     *self,
                                        const char  *text,
                                        GError     **error);

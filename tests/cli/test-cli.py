@@ -511,6 +511,42 @@ def test_output_error(t):
         len(err.splitlines()) == 1, err
 
 
+def test_report(t):
+    t.ok('demo-data')
+    patient = t.ok_json('patients')[0]
+    today = datetime.date.today().isoformat()
+    t.ok('note', 'add', patient['id'], '--title', 'Report visit', '--body',
+         'Helped with dinner.\nBlood pressure 128/82.')
+    pdf = os.path.join(t.root, 'report.pdf')
+    t.ok('report', '--day', today, '--pdf', pdf)
+    with open(pdf, 'rb') as f:
+        assert f.read(5) == b'%PDF-'
+    if shutil.which('pdftotext'):
+        text = subprocess.run(['pdftotext', '-layout', pdf, '-'], capture_output=True,
+                              text=True, check=True).stdout
+        assert 'End-of-day report' in text, text[:300]
+        assert 'Report visit' in text and 'Blood pressure 128/82.' in text, text
+        assert 'Not yet delivered to the office' in text
+        assert 'waiting to be sent' in text
+    if shutil.which('pdftoppm'):
+        subprocess.run(['pdftoppm', '-r', '50', '-png', '-f', '1', '-l', '1', pdf,
+                        os.path.join(t.root, 'page')], check=True)
+        assert os.path.getsize(os.path.join(t.root, 'page-1.png')) > 5000
+
+    # A day with no visits still makes a report that says so.
+    empty = os.path.join(t.root, 'empty.pdf')
+    t.ok('report', '--day', '1999-01-01', '--pdf', empty)
+    if shutil.which('pdftotext'):
+        text = subprocess.run(['pdftotext', empty, '-'], capture_output=True, text=True,
+                              check=True).stdout
+        assert 'No visits were recorded on this day.' in text
+
+    assert_one_sentence_error(t.run('report', '--day', '2026-13-01', '--pdf', pdf), 6)
+    assert_one_sentence_error(t.run('report', '--day', today), 1)
+    assert_one_sentence_error(t.run('report', '--pdf', os.path.join(t.root, 'no', 'such',
+                                                                   'dir', 'r.pdf')), 7)
+
+
 TESTS = [
     test_help,
     test_usage_errors,
@@ -527,6 +563,7 @@ TESTS = [
     test_json_ignores_locale,
     test_status_states,
     test_output_error,
+    test_report,
 ]
 
 
