@@ -741,7 +741,8 @@ static void
 request_done (FnMockServer      *self,
               SoupServerMessage *msg)
 {
-  if (g_object_get_data (G_OBJECT (msg), "fn-done"))
+  if (g_object_get_data (G_OBJECT (msg), "fn-done") ||
+      !g_object_get_data (G_OBJECT (msg), "fn-counted"))
     return;
 
   g_object_set_data (G_OBJECT (msg), "fn-done", GINT_TO_POINTER (1));
@@ -1029,6 +1030,17 @@ on_message_got_headers_cb (SoupServerMessage *msg,
 }
 
 static void
+count_in_flight (SoupServerMessage *msg,
+                 FnMockServer      *self)
+{
+  if (g_object_get_data (G_OBJECT (msg), "fn-counted"))
+    return;
+
+  g_object_set_data (G_OBJECT (msg), "fn-counted", GINT_TO_POINTER (1));
+  self->in_flight++;
+}
+
+static void
 on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
                        gpointer           user_data)
@@ -1037,7 +1049,10 @@ on_request_started_cb (SoupServer        *server,
 
   g_signal_connect_after (msg, "got-headers", G_CALLBACK (on_message_got_headers_cb), self);
 
-  self->in_flight++;
+  /* A connection that never sends a request (say, plain HTTP on the TLS
+   * port, whose handshake fails) gets no "finished" signal from libsoup 3.2:
+   * count a request in flight only once its headers arrived. */
+  g_signal_connect (msg, "got-headers", G_CALLBACK (count_in_flight), self);
   g_object_set_data (G_OBJECT (msg), "fn-start-ms",
                      GSIZE_TO_POINTER ((gsize)(g_get_monotonic_time () / 1000)));
 }
