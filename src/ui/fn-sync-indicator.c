@@ -266,7 +266,8 @@ update (FnSyncIndicator *self)
   gtk_label_set_text (self->details_label, details);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), details);
 
-  if (snapshot.state != FN_SYNC_ENGINE_IDLE && snapshot.state != FN_SYNC_ENGINE_SYNCING)
+  /* Offline, signed out and "sign in again" already say it all. */
+  if (snapshot.state == FN_SYNC_ENGINE_BACKING_OFF || snapshot.state == FN_SYNC_ENGINE_ERROR)
     error = fn_sync_engine_get_last_error (self->engine);
   gtk_label_set_text (self->error_label, error ? error : "");
   gtk_widget_set_visible (self->error_box, error != NULL);

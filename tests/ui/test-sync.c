@@ -413,6 +413,32 @@ find_with_class (GtkWidget  *widget,
   return NULL;
 }
 
+/* A label under @widget whose text contains @text, as in a toast. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return widget;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+toast_shown (Fixture *f,
+             gpointer text)
+{
+  return find_label (window_child (f, "toast_overlay"), text) != NULL;
+}
+
 static void
 test_indicator_follows_engine (Fixture       *f,
                                gconstpointer  data)
@@ -466,6 +492,9 @@ test_indicator_follows_engine (Fixture       *f,
   g_assert_nonnull (marker);
   g_assert_true (gtk_widget_get_visible (marker));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (marker), "Waiting to sync"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (marker),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Waiting to sync: saved on this laptop, not yet at the office");
   screenshot (f, "offline-waiting");
 
   open_window (f, 680, 768);
@@ -479,6 +508,20 @@ test_indicator_follows_engine (Fixture       *f,
   g_assert_false (run_sync (f));
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_BACKING_OFF);
   assert_indicator (f, "Retrying");
+  activate (f, "win.show-sync-status", NULL);
+  spin (300);
+  {
+    FnSyncIndicator *indicator = window_child (f, "content_indicator");
+
+    /* Narrow and showing the list: the sidebar's indicator is the one. */
+    if (!gtk_widget_get_mapped (GTK_WIDGET (indicator)))
+      indicator = window_child (f, "sidebar_indicator");
+    g_assert_true (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,
+                                                        "error_box")));
+    screenshot_widget (inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover"),
+                       "popover-retrying");
+    gtk_popover_popdown (inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover"));
+  }
   g_assert_false (gtk_revealer_get_reveal_child (window_child (f, "offline_revealer")));
   g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 1);
 
@@ -487,6 +530,7 @@ test_indicator_follows_engine (Fixture       *f,
   activate (f, "win.sync-now", NULL);
   g_assert_true (spin_until (f, nothing_pending, NULL, WAIT_MS));
   assert_indicator (f, "Synced just now");
+  g_assert_true (spin_until (f, toast_shown, "All changes synced", 2000));
   body = server_field (f, "note", fn_record_get_id (FN_RECORD (note)), "body");
   g_assert_cmpstr (body, ==, "Written in the car park.");
   g_assert_null (find_with_class (GTK_WIDGET (window_child (f, "patient_list_view")),
@@ -1005,6 +1049,71 @@ test_history (Fixture       *f,
   screenshot (f, "history");
 }
 
+/* The office no longer knows the sign-in: the header asks to sign in
+ * again, the welcome window comes filled in, and the waiting change goes. */
+static void
+test_sign_in_again (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *password = fn_test_password_for ("alice");
+  g_autofree char *body = NULL;
+  const char *url = fn_test_server_get_url (f->server.server);
+  FnSyncIndicator *indicator;
+  GtkWidget *popover;
+  Welcome w = { NULL, 0 };
+  GtkWidget *welcome;
+
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  g_assert_true (fn_token_store_save (f->tokens, url, "alice", "not-a-valid-token", NULL, &error));
+  g_assert_no_error (error);
+  note = fn_note_new (f->patient_id);
+  fn_record_set_field (FN_RECORD (note), "title", "Night visit");
+  fn_record_set_field (FN_RECORD (note), "body", "Written while the sign-in had expired.");
+  g_assert_true (fn_store_save (f->store, FN_RECORD (note), &error));
+  g_assert_no_error (error);
+  g_assert_false (run_sync (f));
+  assert_indicator (f, "Sign in again");
+
+  /* The popover says why, and offers to sign in; Sync Now would not help. */
+  indicator = window_child (f, "sidebar_indicator");
+  activate (f, "win.show-sync-status", NULL);
+  popover = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover");
+  spin (300);
+  g_assert_true (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,
+                                                      "sign_in_button")));
+  g_assert_false (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,
+                                                       "sync_button")));
+  screenshot_widget (popover, "popover-sign-in-again");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* What app.sign-in opens: the same server and user, filled in. */
+  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_present (GTK_WINDOW (welcome));
+  g_assert_cmpstr (gtk_editable_get_text (inner_child (welcome, FN_TYPE_WELCOME_WINDOW, "server_row")),
+                   ==, url);
+  g_assert_cmpstr (gtk_editable_get_text (inner_child (welcome, FN_TYPE_WELCOME_WINDOW, "user_row")),
+                   ==, "alice");
+  welcome_sign_in (f, &w, url, "alice", password);
+  g_assert_true (spin_until (f, welcome_done, &w, WAIT_MS));
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+
+  /* What the application then does: sync. */
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "Synced");
+  g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 0);
+  body = server_field (f, "note", fn_record_get_id (FN_RECORD (note)), "body");
+  g_assert_cmpstr (body, ==, "Written while the sign-in had expired.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1030,6 +1139,7 @@ main (int   argc,
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/rejected", test_rejected, NULL);
   ADD ("/ui/sync/history", test_history, NULL);
+  ADD ("/ui/sync/sign-in-again", test_sign_in_again, NULL);
   ADD ("/ui/sync/preferences-sign-out", test_preferences_sign_out, NULL);
   ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
   ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));
