@@ -1509,9 +1509,10 @@ fn_store_count_conflicts (FnStore *self)
 
   /* A deleted note's conflict needs nobody; its texts stay in the record. */
   return count (self,
-                "SELECT count(*) FROM conflicts WHERE deleted = 0"
-                " AND resolved IS NOT 'true' AND field IN ('title', 'body')"
-                " AND record_id IN (SELECT id FROM notes WHERE deleted = 0)");
+                "SELECT count(*) FROM conflicts c WHERE c.deleted = 0"
+                " AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')"
+                " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = c.record_id"
+                "   AND n.deleted = 0)");
 }
 
 /**
@@ -2277,7 +2278,8 @@ fn_store_list_conflicts (FnStore     *self,
   return load_records (self, FN_ENTITY_CONFLICT,
                        "WHERE t.deleted = 0 AND t.resolved IS NOT 'true'"
                        " AND t.field IN ('title', 'body')"
-                       " AND t.record_id IN (SELECT id FROM notes WHERE deleted = 0)"
+                       " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = t.record_id"
+                       "   AND n.deleted = 0)"
                        " AND (?1 IS NULL OR t.record_id = ?1) ORDER BY t.seq",
                        params, error);
 }
