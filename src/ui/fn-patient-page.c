@@ -10,6 +10,7 @@
 
 #include "fn-patient-page.h"
 
+#include "fn-conflict-view.h"
 #include "fn-patient-row.h"
 #include "fn-sync-status.h"
 
@@ -28,6 +29,8 @@ struct _FnPatientPage
   AdwActionRow      *care_plan_row;
   GtkStack          *notes_stack;
   GtkListBox        *notes_list;
+  GtkWidget         *history_group;
+  GtkListBox        *history_list;
 
   /* owned */
   FnStore           *store;
@@ -191,6 +194,23 @@ update_patient (FnPatientPage *self)
 }
 
 static void
+update_history (FnPatientPage *self)
+{
+  const char *id = self->patient ? fn_record_get_id (FN_RECORD (self->patient)) : NULL;
+  guint n = fn_conflict_history_fill (self->history_list, self->store, FN_ENTITY_PATIENT, id);
+
+  gtk_widget_set_visible (self->history_group, n > 0);
+}
+
+static void
+on_store_changed_cb (FnPatientPage *self,
+                     FnEntity       entity)
+{
+  if (entity == FN_ENTITY_CONFLICT)
+    update_history (self);
+}
+
+static void
 on_notes_items_changed_cb (FnPatientPage *self)
 {
   update_notes_stack (self);
@@ -292,6 +312,8 @@ fn_patient_page_class_init (FnPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnPatientPage, care_plan_row);
   gtk_widget_class_bind_template_child (widget_class, FnPatientPage, notes_stack);
   gtk_widget_class_bind_template_child (widget_class, FnPatientPage, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, FnPatientPage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, FnPatientPage, history_list);
 }
 
 static void
@@ -322,8 +344,15 @@ fn_patient_page_set_store (FnPatientPage *self,
   g_return_if_fail (FN_IS_PATIENT_PAGE (self));
   g_return_if_fail (!store || FN_IS_STORE (store));
 
-  if (!g_set_object (&self->store, store))
+  if (self->store == store)
     return;
+
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, on_store_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self,
+                             G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->notes_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->notes);
@@ -378,6 +407,7 @@ fn_patient_page_set_patient (FnPatientPage *self,
 
   update_patient (self);
   update_notes_stack (self);
+  update_history (self);
 
   vadjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));

@@ -274,8 +274,11 @@ update (FnSyncIndicator *self)
 
   gtk_widget_set_visible (self->sync_button, snapshot.state != FN_SYNC_ENGINE_SIGNED_OUT &&
                                              snapshot.state != FN_SYNC_ENGINE_AUTH_REQUIRED);
-  gtk_widget_set_visible (self->sign_in_button, snapshot.state == FN_SYNC_ENGINE_SIGNED_OUT ||
-                                                snapshot.state == FN_SYNC_ENGINE_AUTH_REQUIRED);
+  /* Demo data must never reach an office: no way to sign in from there. */
+  gtk_widget_set_visible (self->sign_in_button,
+                          (snapshot.state == FN_SYNC_ENGINE_SIGNED_OUT ||
+                           snapshot.state == FN_SYNC_ENGINE_AUTH_REQUIRED) &&
+                          !(self->store && fn_store_is_demo (self->store)));
   gtk_widget_set_sensitive (self->sync_button, snapshot.state != FN_SYNC_ENGINE_SYNCING &&
                                                snapshot.state != FN_SYNC_ENGINE_OFFLINE);
 
@@ -502,6 +505,7 @@ fn_sync_indicator_set_store (FnSyncIndicator *self,
   if (!g_set_object (&self->store, store))
     return;
 
+  update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 

@@ -13,9 +13,11 @@
 
 #include "fn-note-editor.h"
 #include "fn-patient-page.h"
+#include "fn-store-private.h"
 #include "fn-window.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 typedef struct
 {
@@ -567,6 +569,53 @@ test_external_change_per_field (Fixture       *fixture,
   g_assert_cmpstr (fn_note_get_body (FN_NOTE (stored)), ==, "Typed here, not saved yet.");
 }
 
+/* A conflict on a patient's field that the clock decided, as a pull
+ * stores it: the patient's page lists it under History. */
+static void
+test_patient_history (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  FnPatient *patient = first_patient (fixture);
+  FnPatientPage *page = child (fixture, FN_TYPE_WINDOW, "patient_page");
+  GtkWidget *history_group;
+  GtkListBox *history_list;
+  g_autoptr (FnConflict) conflict = fn_conflict_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = fn_uuid_new ();
+  GtkListBoxRow *row;
+
+  g_assert_true (fn_window_show_patient (fixture->window, patient));
+  history_group = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                             FN_TYPE_PATIENT_PAGE,
+                                                             "history_group"));
+  history_list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                              FN_TYPE_PATIENT_PAGE,
+                                                              "history_list"));
+  g_assert_false (gtk_widget_get_visible (history_group));
+
+  fn_record_set_id (FN_RECORD (conflict), id);
+  fn_record_set_version (FN_RECORD (conflict), 1);
+  fn_record_set_field (FN_RECORD (conflict), "record_entity", "patient");
+  fn_record_set_field (FN_RECORD (conflict), "record_id", fn_record_get_id (FN_RECORD (patient)));
+  fn_record_set_field (FN_RECORD (conflict), "field", "phone");
+  fn_record_set_field (FN_RECORD (conflict), "losing_value", "555-0100");
+  fn_record_set_field (FN_RECORD (conflict), "winning_value", "555-0199");
+  fn_record_set_field (FN_RECORD (conflict), "resolved", "false");
+  g_assert_true (fn_store_begin (fixture->store, &error));
+  g_assert_true (fn_store_insert_synced (fixture->store, FN_RECORD (conflict), &error));
+  g_assert_no_error (error);
+  g_assert_true (fn_store_commit (fixture->store, &error));
+  fn_store_emit_changed (fixture->store, FN_ENTITY_CONFLICT, NULL);
+
+  g_assert_true (gtk_widget_get_visible (history_group));
+  row = gtk_list_box_get_row_at_index (history_list, 0);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Kept: 555-0199"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Replaced: 555-0100"));
+}
+
 static void
 test_window_state (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -663,6 +712,7 @@ main (int   argc,
   ADD ("/ui/window/actions", test_actions_enabled);
   ADD ("/ui/window/external-change", test_external_change);
   ADD ("/ui/window/external-change-per-field", test_external_change_per_field);
+  ADD ("/ui/window/patient-history", test_patient_history);
   ADD ("/ui/window/state", test_window_state);
   ADD ("/ui/window/close-saves", test_close_saves);
   ADD ("/ui/window/narrow", test_narrow);
