@@ -10,6 +10,8 @@
 
 #include "fn-event-socket.h"
 
+#include "fn-server-address.h"
+
 #include "fn-sync-client.h"
 
 #include <glib/gi18n-lib.h>
@@ -76,20 +78,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void connect_now (FnEventSocket *self);
-
-static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (!host)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address && g_inet_address_get_is_loopback (address);
-}
 
 static void
 set_connected (FnEventSocket *self,
@@ -367,29 +355,14 @@ connect_cb (GObject      *source,
   set_connected (self, TRUE);
 }
 
-/* The organisation's own CA is trusted in addition to the system's, as
- * for FnSyncClient. */
+/* The organisation's own CA is trusted as for FnSyncClient. */
 static gboolean
 on_accept_certificate_cb (SoupMessage          *msg,
                           GTlsCertificate      *certificate,
                           GTlsCertificateFlags  errors,
                           FnEventSocket        *self)
 {
-  GTlsCertificateFlags result;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocketConnectable) identity = NULL;
-  GUri *uri = soup_message_get_uri (msg);
-
-  if (!self->extra_ca)
-    return FALSE;
-
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  result = g_tls_database_verify_chain (self->extra_ca, certificate,
-                                        G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                        identity, NULL, G_TLS_DATABASE_VERIFY_NONE,
-                                        NULL, &error);
-
-  return !error && result == 0;
+  return fn_server_check_extra_ca (self->extra_ca, msg, certificate);
 }
 
 static void
@@ -537,34 +510,16 @@ fn_event_socket_new (const char  *server_url,
                      GError     **error)
 {
   g_autoptr (FnEventSocket) self = NULL;
-  g_autoptr (GUri) uri = NULL;
-  g_autofree char *path = NULL;
-  const char *scheme;
 
   g_return_val_if_fail (server_url, NULL);
   g_return_val_if_fail (token && *token, NULL);
   g_return_val_if_fail (!error || !*error, NULL);
 
-  uri = g_uri_parse (server_url, G_URI_FLAGS_ENCODED, NULL);
-  scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (!uri || !g_uri_get_host (uri) || !*g_uri_get_host (uri) ||
-      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
-    {
-      g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_REFUSED,
-                   _("“%s” is not a server address. It looks like https://office.example.org."),
-                   server_url);
-      return NULL;
-    }
-
-  if (g_str_equal (scheme, "http") && !is_loopback (g_uri_get_host (uri)))
-    {
-      g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_INSECURE,
-                   _("Field Notes only talks to an office server over HTTPS; plain http:// "
-                     "is allowed only for a server on this computer."));
-      return NULL;
-    }
-
   self = g_object_new (FN_TYPE_EVENT_SOCKET, NULL);
+
+  self->uri = fn_server_api_uri (server_url, "events", error);
+  if (!self->uri)
+    return NULL;
 
   if (ca_file && *ca_file)
     {
@@ -572,22 +527,6 @@ fn_event_socket_new (const char  *server_url,
       if (!self->extra_ca)
         return NULL;
     }
-
-  /* Keep a path prefix (a server behind a reverse proxy), drop any query. */
-  path = g_strdup (g_uri_get_path (uri));
-  while (*path && path[strlen (path) - 1] == '/')
-    path[strlen (path) - 1] = '\0';
-  self->uri = g_uri_build (G_URI_FLAGS_ENCODED, scheme, NULL, g_uri_get_host (uri),
-                           g_uri_get_port (uri), path, NULL, NULL);
-  {
-    g_autofree char *base = g_uri_to_string (self->uri);
-    g_autofree char *events = g_strconcat (base, "/api/v1/events", NULL);
-
-    g_clear_pointer (&self->uri, g_uri_unref);
-    self->uri = g_uri_parse (events, G_URI_FLAGS_ENCODED, error);
-    if (!self->uri)
-      return NULL;
-  }
 
   self->token = g_strdup (token);
 

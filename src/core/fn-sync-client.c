@@ -11,6 +11,7 @@
 #include "fn-sync-client.h"
 
 #include "fn-record-json.h"
+#include "fn-server-address.h"
 #include "fn-store.h"
 
 #include <glib/gi18n-lib.h>
@@ -81,42 +82,12 @@ fn_sync_error_is_transient (const GError *error)
 }
 
 static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (!host)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address && g_inet_address_get_is_loopback (address);
-}
-
-/* The organisation's own CA is trusted in addition to the system's. */
-static gboolean
 on_accept_certificate_cb (SoupMessage          *msg,
                           GTlsCertificate      *certificate,
                           GTlsCertificateFlags  errors,
                           FnSyncClient         *self)
 {
-  GTlsCertificateFlags result;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocketConnectable) identity = NULL;
-  GUri *uri = soup_message_get_uri (msg);
-
-  if (!self->extra_ca)
-    return FALSE;
-
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  result = g_tls_database_verify_chain (self->extra_ca, certificate,
-                                        G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                        identity, NULL, G_TLS_DATABASE_VERIFY_NONE,
-                                        NULL, &error);
-  g_debug ("Certificate checked against the extra CA: flags %x", result);
-
-  return !error && result == 0;
+  return fn_server_check_extra_ca (self->extra_ca, msg, certificate);
 }
 
 static gboolean
@@ -392,30 +363,12 @@ fn_sync_client_new (const char  *server_url,
                     GError     **error)
 {
   g_autoptr (FnSyncClient) self = g_object_new (FN_TYPE_SYNC_CLIENT, NULL);
-  g_autoptr (GUri) uri = NULL;
-  g_autofree char *base = NULL;
-  const char *scheme;
 
   g_return_val_if_fail (server_url, NULL);
 
-  uri = g_uri_parse (server_url, G_URI_FLAGS_ENCODED, NULL);
-  scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (!uri || !g_uri_get_host (uri) || !*g_uri_get_host (uri) ||
-      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
-    {
-      g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_REFUSED,
-                   _("“%s” is not a server address. It looks like https://office.example.org."),
-                   server_url);
-      return NULL;
-    }
-
-  if (g_str_equal (scheme, "http") && !is_loopback (g_uri_get_host (uri)))
-    {
-      g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_INSECURE,
-                   _("Field Notes only talks to an office server over HTTPS; plain http:// "
-                     "is allowed only for a server on this computer."));
-      return NULL;
-    }
+  self->base = fn_server_api_uri (server_url, "", error);
+  if (!self->base)
+    return NULL;
 
   if (ca_file && *ca_file)
     {
@@ -424,26 +377,6 @@ fn_sync_client_new (const char  *server_url,
         return NULL;
     }
 
-  /* Built by hand so an IPv6 literal keeps its brackets and a path prefix
-   * (a server behind a reverse proxy) is kept. */
-  {
-    const char *host = g_uri_get_host (uri);
-    gboolean v6 = strchr (host, ':') != NULL;
-    const char *path = g_uri_get_path (uri);
-    int port = g_uri_get_port (uri);
-    g_autofree char *port_part = port > 0 ? g_strdup_printf (":%d", port) : g_strdup ("");
-    g_autofree char *trimmed = g_strdup (path ? path : "");
-
-    while (*trimmed && trimmed[strlen (trimmed) - 1] == '/')
-      trimmed[strlen (trimmed) - 1] = '\0';
-
-    base = g_strdup_printf ("%s://%s%s%s%s%s/api/v1/", scheme, v6 ? "[" : "", host,
-                            v6 ? "]" : "", port_part, trimmed);
-  }
-
-  self->base = g_uri_parse (base, G_URI_FLAGS_ENCODED, error);
-  if (!self->base)
-    return NULL;
   self->server_url = g_strdup (server_url);
 
   self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S,
