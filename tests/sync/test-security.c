@@ -541,7 +541,7 @@ assert_mode (const char *path,
   g_assert_cmpuint (st.st_mode & 0777, ==, mode);
 }
 
-static const char *slow_args[] = { "--fault-latency-ms", "1500", NULL };
+static const char *slow_args[] = { "--fault-latency-ms", "1000", NULL };
 
 static void
 test_token_secrecy (FnTestFixture *fx,
