@@ -48,6 +48,7 @@ typedef enum
   ANSWER_COUNT_MISMATCH,
   ANSWER_FOREIGN_RECORD,
   ANSWER_UNKNOWN_STATUS,
+  ANSWER_SECOND_PAGE_BAD,
 } Answer;
 
 typedef struct
@@ -66,6 +67,7 @@ typedef struct
   GHashTable *pushed_op_ids;
   guint n_pushes;
   guint n_pulls;
+  GPtrArray *sinces;
 } Fake;
 
 typedef struct
@@ -142,6 +144,7 @@ respond_json (SoupServerMessage *msg,
 static void
 handle_pull (Fake              *fake,
              SoupServerMessage *msg,
+             const char        *since,
              Answer             answer)
 {
   g_autofree char *patient = patient_json (PATIENT_ID, "Good");
@@ -155,6 +158,7 @@ handle_pull (Fake              *fake,
   g_mutex_lock (&fake->lock);
   cursor = g_strdup_printf ("c%u", ++fake->cursor);
   fake->n_pulls++;
+  g_ptr_array_add (fake->sinces, g_strdup (since ? since : ""));
   g_mutex_unlock (&fake->lock);
 
   /* Each hostile page carries a new patient, which must not appear. */
@@ -256,6 +260,23 @@ handle_pull (Fake              *fake,
         changes = g_strdup_printf ("%s, %s, %s", other, edited, bad);
         respond_json (msg, 200, page_json (changes, cursor));
       }
+      return;
+
+    case ANSWER_SECOND_PAGE_BAD:
+      /* A good first page that says there is more, then a broken one. */
+      if (g_strcmp0 (since, "page-1") != 0)
+        {
+          g_autofree char *second = patient_json ("0b1e0000-0000-4000-8000-000000000094",
+                                                  "Secondpage");
+
+          respond_json (msg, 200, g_strdup_printf ("{\"changes\": [%s], \"cursor\": \"page-1\", "
+                                                   "\"has_more\": true, \"remaining\": 1}",
+                                                   second));
+        }
+      else
+        {
+          respond_json (msg, 200, g_strdup ("{\"changes\": [{\"entity\": \"pati"));
+        }
       return;
 
     case ANSWER_COUNT_MISMATCH:
@@ -395,7 +416,8 @@ server_cb (SoupServer        *server,
 
       g_assert_cmpstr (auth, ==, "Bearer " TOKEN);
       if (g_str_equal (method, "GET"))
-        handle_pull (fake, msg, pull_answer);
+        handle_pull (fake, msg, query ? g_hash_table_lookup (query, "since") : NULL,
+                     pull_answer);
       else
         handle_push (fake, msg, push_answer);
       return;
@@ -440,6 +462,7 @@ fake_start (Fake *fake)
   g_mutex_init (&fake->lock);
   g_cond_init (&fake->ready);
   fake->pushed_op_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fake->sinces = g_ptr_array_new_with_free_func (g_free);
   fake->context = g_main_context_new ();
   fake->loop = g_main_loop_new (fake->context, FALSE);
 
@@ -465,6 +488,7 @@ fake_stop (Fake *fake)
   g_main_loop_unref (fake->loop);
   g_main_context_unref (fake->context);
   g_hash_table_unref (fake->pushed_op_ids);
+  g_ptr_array_unref (fake->sinces);
   g_free (fake->url);
   g_mutex_clear (&fake->lock);
   g_cond_clear (&fake->ready);
@@ -694,6 +718,47 @@ test_pull (Fixture       *f,
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
 
+/* The first page of a pull is good and says there is more; the second is
+ * broken. The first page stays applied with its cursor, and the next run
+ * goes on from there: a page is repeated at most, never skipped. */
+static void
+test_pull_second_page (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnRecord) second = NULL;
+  g_autofree char *cursor = NULL;
+
+  g_mutex_lock (&f->fake.lock);
+  g_ptr_array_set_size (f->fake.sinces, 0);
+  g_mutex_unlock (&f->fake.lock);
+
+  fake_set (&f->fake, ANSWER_SECOND_PAGE_BAD, ANSWER_GOOD);
+  g_assert_false (run_sync (f, &error));
+  g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_ERROR);
+
+  second = fn_store_get (f->store, FN_ENTITY_PATIENT, "0b1e0000-0000-4000-8000-000000000094",
+                         &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  cursor = fn_store_get_cursor (f->store);
+  g_assert_cmpstr (cursor, ==, "page-1");
+
+  /* The next run, with the server fixed, starts after the first page. */
+  g_mutex_lock (&f->fake.lock);
+  g_ptr_array_set_size (f->fake.sinces, 0);
+  g_mutex_unlock (&f->fake.lock);
+  fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
+  g_assert_true (run_sync (f, &error));
+  g_assert_no_error (error);
+  g_mutex_lock (&f->fake.lock);
+  g_assert_cmpuint (f->fake.sinces->len, >=, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->fake.sinces, 0), ==, "page-1");
+  g_mutex_unlock (&f->fake.lock);
+}
+
 /* A hostile push answer: the local edits stay, and so do their ops. */
 static void
 test_push (Fixture       *f,
@@ -787,6 +852,8 @@ main (int   argc,
 
       g_test_add (path, Fixture, &pull_cases[i], fixture_setup, test_pull, fixture_teardown);
     }
+  g_test_add ("/sync/hostile/pull/second-page", Fixture, NULL, fixture_setup,
+              test_pull_second_page, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (push_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/sync/hostile/push/%s", push_cases[i].name);
