@@ -61,6 +61,7 @@ typedef struct
 
   GMutex lock;
   GCond ready;
+  Answer session_answer;
   Answer pull_answer;
   Answer push_answer;
   guint cursor;
@@ -383,6 +384,47 @@ handle_push (Fake              *fake,
   respond_json (msg, 200, g_steal_pointer (&body));
 }
 
+/* A sign-in answer that breaks the contract. */
+static void
+handle_bad_session (SoupServerMessage *msg,
+                    Answer             answer)
+{
+  char *body;
+
+  switch (answer)
+    {
+    case ANSWER_HTML:
+      body = g_strdup ("<html><body>Sign in to the hotel Wi-Fi</body></html>");
+      respond (msg, 200, "text/html", body, strlen (body));
+      return;
+
+    case ANSWER_TRUNCATED:
+      respond_json (msg, 201, g_strdup ("{\"token\": \"" TOKEN "\", \"device_"));
+      return;
+
+    case ANSWER_WRONG_TYPES:
+      respond_json (msg, 201, g_strdup ("{\"token\": 12345, \"device_id\": [\"" DEVICE_ID "\"], "
+                                        "\"user\": \"alice\"}"));
+      return;
+
+    case ANSWER_NO_CURSOR:
+      /* Everything but the token. */
+      respond_json (msg, 201, g_strdup ("{\"expires_at\": \"2099-01-01T00:00:00Z\", "
+                                        "\"device_id\": \"" DEVICE_ID "\", "
+                                        "\"user\": {\"id\": \"" ALICE_ID "\", "
+                                        "\"name\": \"alice\", \"role\": \"caregiver\"}}"));
+      return;
+
+    case ANSWER_INVALID_UTF8:
+      respond_json (msg, 201, g_strdup ("{\"token\": \"tok\xff\xfe\", \"device_id\": \"" DEVICE_ID
+                                        "\", \"user\": {\"id\": \"" ALICE_ID "\"}}"));
+      return;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -392,12 +434,20 @@ server_cb (SoupServer        *server,
 {
   Fake *fake = user_data;
   const char *method = soup_server_message_get_method (msg);
-  Answer pull_answer, push_answer;
+  Answer session_answer, pull_answer, push_answer;
 
   g_mutex_lock (&fake->lock);
+  session_answer = fake->session_answer;
   pull_answer = fake->pull_answer;
   push_answer = fake->push_answer;
   g_mutex_unlock (&fake->lock);
+
+  if (g_str_equal (path, "/api/v1/session") && g_str_equal (method, "POST") &&
+      session_answer != ANSWER_GOOD)
+    {
+      handle_bad_session (msg, session_answer);
+      return;
+    }
 
   if (g_str_equal (path, "/api/v1/session") && g_str_equal (method, "POST"))
     {
@@ -620,6 +670,22 @@ fixture_setup (Fixture       *f,
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
 
+/* The same, but not signed in: for the sign-in cases. */
+static void
+fixture_setup_signed_out (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fake_start (&f->fake);
+  f->dir = g_dir_make_tmp ("fn-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->store = fn_store_new (f->dir, &error);
+  g_assert_no_error (error);
+  f->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, f->dir);
+  f->engine = fn_sync_engine_new (f->store, f->tokens);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -759,6 +825,45 @@ test_pull_second_page (Fixture       *f,
   g_mutex_unlock (&f->fake.lock);
 }
 
+/* A hostile sign-in answer: not signed in, no token kept, nothing stored,
+ * a clear error; then a good answer signs in. */
+static void
+test_sign_in (Fixture       *f,
+              gconstpointer  data)
+{
+  const Case *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = dump_store (f->store);
+  g_autofree char *after = NULL;
+  g_autofree char *token_file = g_build_filename (f->dir, "token.json", NULL);
+
+  g_mutex_lock (&f->fake.lock);
+  f->fake.session_answer = c->answer;
+  g_mutex_unlock (&f->fake.lock);
+
+  g_assert_false (fn_sync_sign_in (f->store, f->tokens, f->fake.url, "alice", "alice-demo", NULL,
+                                   NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused with: %s", error->message);
+  g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL);
+  if (!strstr (error->message, c->says))
+    g_error ("“%s” does not say “%s”", error->message, c->says);
+  g_clear_error (&error);
+
+  g_assert_false (g_file_test (token_file, G_FILE_TEST_EXISTS));
+  g_assert_false (fn_store_has_been_connected (f->store));
+  after = dump_store (f->store);
+  g_assert_cmpstr (after, ==, before);
+
+  g_mutex_lock (&f->fake.lock);
+  f->fake.session_answer = ANSWER_GOOD;
+  g_mutex_unlock (&f->fake.lock);
+  g_assert_true (fn_sync_sign_in (f->store, f->tokens, f->fake.url, "alice", "alice-demo", NULL,
+                                  NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (token_file, G_FILE_TEST_EXISTS));
+}
+
 /* A hostile push answer: the local edits stay, and so do their ops. */
 static void
 test_push (Fixture       *f,
@@ -828,6 +933,14 @@ static const Case pull_cases[] = {
     "record that is not valid: The kind of note is required" },
 };
 
+static const Case sign_in_cases[] = {
+  { "html", ANSWER_HTML, "did not answer like a Field Notes server (it sent text/html)" },
+  { "truncated", ANSWER_TRUNCATED, "not valid JSON" },
+  { "wrong-types", ANSWER_WRONG_TYPES, "lacks a token, device or user" },
+  { "no-token", ANSWER_NO_CURSOR, "lacks a token, device or user" },
+  { "invalid-utf8", ANSWER_INVALID_UTF8, "not valid JSON" },
+};
+
 static const Case push_cases[] = {
   { "html", ANSWER_HTML, "did not answer like a Field Notes server (it sent text/html)" },
   { "truncated", ANSWER_TRUNCATED, "not valid JSON" },
@@ -851,6 +964,13 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/sync/hostile/pull/%s", pull_cases[i].name);
 
       g_test_add (path, Fixture, &pull_cases[i], fixture_setup, test_pull, fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sign_in_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sync/hostile/sign-in/%s", sign_in_cases[i].name);
+
+      g_test_add (path, Fixture, &sign_in_cases[i], fixture_setup_signed_out, test_sign_in,
+                  fixture_teardown);
     }
   g_test_add ("/sync/hostile/pull/second-page", Fixture, NULL, fixture_setup,
               test_pull_second_page, fixture_teardown);
