@@ -293,12 +293,6 @@ update (FnSyncIndicator *self)
            snapshot.state == FN_SYNC_ENGINE_BACKING_OFF)
     gtk_widget_add_css_class (GTK_WIDGET (self->button), "warning");
 
-  if (gtk_widget_get_visible (GTK_WIDGET (self->popover)))
-    {
-      fill_conflicts (self);
-      fill_rejected (self);
-    }
-
   schedule_tick (self, snapshot.state == FN_SYNC_ENGINE_BACKING_OFF ? 1 : 30);
 }
 
@@ -307,6 +301,15 @@ on_popover_show_cb (FnSyncIndicator *self)
 {
   fill_conflicts (self);
   fill_rejected (self);
+}
+
+/* The lists change only with their counts; rebuilding them on every
+ * progress step would make the rows flicker under the pointer. */
+static void
+on_engine_lists_changed_cb (FnSyncIndicator *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->popover)))
+    on_popover_show_cb (self);
 }
 
 static void
@@ -322,7 +325,10 @@ fn_sync_indicator_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->engine)
-    g_signal_handlers_disconnect_by_func (self->engine, update, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->engine, update, self);
+      g_signal_handlers_disconnect_by_func (self->engine, on_engine_lists_changed_cb, self);
+    }
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
 
@@ -474,10 +480,19 @@ fn_sync_indicator_set_engine (FnSyncIndicator *self,
     return;
 
   if (self->engine)
-    g_signal_handlers_disconnect_by_func (self->engine, update, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->engine, update, self);
+      g_signal_handlers_disconnect_by_func (self->engine, on_engine_lists_changed_cb, self);
+    }
   g_set_object (&self->engine, engine);
   if (engine)
-    g_signal_connect_object (engine, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (engine, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::conflicts",
+                               G_CALLBACK (on_engine_lists_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::rejected",
+                               G_CALLBACK (on_engine_lists_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);

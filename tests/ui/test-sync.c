@@ -138,7 +138,7 @@ render_to_png (GtkWidget  *widget,
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
-  int width, height;
+  int width = 0, height = 0;
   const char *dir = g_getenv ("G_TEST_BUILDDIR");
 
   /* A widget waiting for its new size draws nothing: give it a frame. */
@@ -451,8 +451,8 @@ test_indicator_follows_engine (Fixture       *f,
   GtkWidget *marker;
   const char *port;
 
-  fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id, "Admission",
-                       "First visit planned.\nBring the blood pressure cuff.");
+  g_free (fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id,
+                               "Admission", "First visit planned.\nBring the blood pressure cuff."));
   sign_in_laptop (f, "alice");
   open_window (f, 1366, 768);
   offline_revealer = window_child (f, "offline_revealer");
