@@ -46,6 +46,7 @@ struct _FnSyncIndicator
   const char    *icon_name;
   guint          tick_id;
   guint          tick_seconds;
+  gboolean       compact;
 };
 
 enum
@@ -53,6 +54,7 @@ enum
   PROP_0,
   PROP_ENGINE,
   PROP_STORE,
+  PROP_COMPACT,
   N_PROPS
 };
 
@@ -368,6 +370,10 @@ fn_sync_indicator_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
 
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -389,6 +395,10 @@ fn_sync_indicator_set_property (GObject      *object,
 
     case PROP_STORE:
       fn_sync_indicator_set_store (self, g_value_get_object (value));
+      break;
+
+    case PROP_COMPACT:
+      fn_sync_indicator_set_compact (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -415,6 +425,13 @@ fn_sync_indicator_class_init (FnSyncIndicatorClass *klass)
     g_param_spec_object ("store", NULL, NULL,
                          FN_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Only the icon (the words stay in the tooltip, the accessible label
+   * and the popover), for a header with little room. */
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -560,4 +577,19 @@ fn_sync_indicator_refresh (FnSyncIndicator *self)
   g_return_if_fail (FN_IS_SYNC_INDICATOR (self));
 
   update (self);
+}
+
+void
+fn_sync_indicator_set_compact (FnSyncIndicator *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (FN_IS_SYNC_INDICATOR (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  gtk_widget_set_visible (GTK_WIDGET (self->label), !compact);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
 }

@@ -24,6 +24,8 @@ void          fn_sync_indicator_set_store     (FnSyncIndicator *self,
                                                FnStore         *store);
 const char   *fn_sync_indicator_get_text      (FnSyncIndicator *self);
 const char   *fn_sync_indicator_get_icon_name (FnSyncIndicator *self);
+void          fn_sync_indicator_set_compact   (FnSyncIndicator *self,
+                                               gboolean         compact);
 void          fn_sync_indicator_popup         (FnSyncIndicator *self);
 void          fn_sync_indicator_refresh       (FnSyncIndicator *self);
 

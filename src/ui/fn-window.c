@@ -1100,7 +1100,8 @@ fn_window_update_actions (FnWindow *self)
 
   gtk_widget_set_visible (self->back_button, showing_note || is_showing_conflict (self) || folded);
   gtk_widget_set_visible (self->delete_button, showing_note);
-  gtk_widget_set_visible (self->new_note_button, self->patient != NULL && !showing_note);
+  gtk_widget_set_visible (self->new_note_button,
+                          self->patient != NULL && !showing_note && !is_showing_conflict (self));
 }
 
 /**
