@@ -11,6 +11,7 @@
 #include "fn-welcome-window.h"
 
 #include "fn-account.h"
+#include "fn-settings.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct _FnWelcomeWindow
   AdwEntryRow    *password_row;
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
+  GtkWidget      *ca_button;
   GtkSpinner     *spinner;
   GtkLabel       *sign_in_label;
   GtkLabel       *download_title;
@@ -46,6 +48,7 @@ struct _FnWelcomeWindow
   char           *ca_file;
   GCancellable   *cancellable;
   FnSyncEngine   *engine;
+  GtkFileChooserNative *chooser;
 
   gboolean        busy;
 };
@@ -218,6 +221,10 @@ sign_in_cb (GObject      *source,
           show_error (self, error->message);
           gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
         }
+      /* The core's sentence points at the CA file: offer it here, since
+       * Preferences are out of reach before the first sign-in. */
+      gtk_widget_set_visible (self->ca_button,
+                              g_error_matches (error, FN_SYNC_ERROR, FN_SYNC_ERROR_TLS));
       return;
     }
 
@@ -296,6 +303,57 @@ welcome_sign_in_action (GtkWidget  *widget,
 }
 
 static void
+on_chooser_response_cb (FnWelcomeWindow *self,
+                        int              response,
+                        GtkNativeDialog *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path)
+        {
+          g_autoptr (GSettings) settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
+
+          /* For this sign-in, and for the application's engine after it. */
+          g_free (self->ca_file);
+          self->ca_file = g_strdup (path);
+          g_settings_set_string (settings, FN_SETTINGS_CA_FILE, path);
+          gtk_widget_set_visible (self->ca_button, FALSE);
+          show_error (self, NULL);
+        }
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+welcome_choose_ca_file_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  FnWelcomeWindow *self = FN_WELCOME_WINDOW (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser)
+    return;
+
+  gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
+  gtk_file_filter_add_pattern (filter, "*.pem");
+  gtk_file_filter_add_pattern (filter, "*.crt");
+  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
+
+  self->chooser = gtk_file_chooser_native_new (_("Choose the Certificate of Your Organisation"),
+                                               GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Trust"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
 welcome_use_offline_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -358,6 +416,9 @@ fn_welcome_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->engine, self);
       g_clear_object (&self->engine);
     }
+  if (self->chooser)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FN_TYPE_WELCOME_WINDOW);
 
@@ -404,6 +465,8 @@ fn_welcome_window_class_init (FnWelcomeWindowClass *klass)
                                    welcome_use_offline_action);
   gtk_widget_class_install_action (widget_class, "welcome.cancel", NULL, welcome_cancel_action);
   gtk_widget_class_install_action (widget_class, "welcome.retry", NULL, welcome_retry_action);
+  gtk_widget_class_install_action (widget_class, "welcome.choose-ca-file", NULL,
+                                   welcome_choose_ca_file_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldnotes/FieldNotes/ui/fn-welcome-window.ui");
@@ -413,6 +476,7 @@ fn_welcome_window_class_init (FnWelcomeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, ca_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, download_title);

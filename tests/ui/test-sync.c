@@ -1114,6 +1114,101 @@ test_sign_in_again (Fixture       *f,
   g_assert_cmpstr (body, ==, "Written while the sign-in had expired.");
 }
 
+/* A self-signed certificate for 127.0.0.1 in @dir, or FALSE without
+ * openssl. */
+static gboolean
+make_certificate (const char *dir,
+                  char      **certificate,
+                  char      **key)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  if (!openssl)
+    return FALSE;
+
+  *certificate = g_build_filename (dir, "cert.pem", NULL);
+  *key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const char *argv[] = {
+      openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+      "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+      "-keyout", *key, "-out", *certificate, NULL
+    };
+
+    g_spawn_sync (NULL, (char **)argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+  }
+
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* An office server whose certificate this computer does not trust: the
+ * welcome window says so, and with the organisation's CA file it works. */
+static void
+test_welcome_certificate (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fn-test-ui-tls-XXXXXX", NULL);
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *password = fn_test_password_for ("alice");
+  g_autoptr (FnTestServer) server = NULL;
+  Welcome w = { NULL, 0 };
+  GtkWidget *welcome;
+  const char *url;
+
+  if (!make_certificate (dir, &certificate, &key))
+    {
+      g_test_skip ("openssl is not installed to make a test certificate");
+      remove_tree (dir);
+      return;
+    }
+
+  server = fn_test_server_new ();
+  fn_test_server_add_user (server, "alice", "caregiver", password);
+  fn_test_server_start (server, "--tls-certificate", certificate, "--tls-key", key, NULL);
+  url = fn_test_server_get_url (server);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_present (GTK_WINDOW (welcome));
+  welcome_sign_in (f, &w, url, "alice", password);
+  g_assert_cmpint (w.done, ==, 0);
+  g_assert_nonnull (welcome_error (&w));
+  g_test_message ("certificate: %s", welcome_error (&w));
+  g_assert_nonnull (strstr (welcome_error (&w), "ertificate"));
+  g_assert_true (gtk_widget_get_visible (inner_child (welcome, FN_TYPE_WELCOME_WINDOW,
+                                                      "ca_button")));
+  screenshot_widget (welcome, "welcome-certificate");
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+
+  /* With the organisation's certificate authority (Preferences, or the
+   * ca-file setting the application passes on). */
+  w.done = 0;
+  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, certificate);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_present (GTK_WINDOW (welcome));
+  welcome_sign_in (f, &w, url, "alice", password);
+  g_assert_null (welcome_error (&w));
+  g_assert_true (spin_until (f, welcome_done, &w, WAIT_MS));
+  g_assert_cmpint (w.done, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+
+  g_assert_true (fn_test_server_stop (server));
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1136,6 +1231,7 @@ main (int   argc,
 
   ADD ("/ui/sync/welcome", test_welcome, NULL);
   ADD ("/ui/sync/welcome-offline", test_welcome_offline, NULL);
+  ADD ("/ui/sync/welcome-certificate", test_welcome_certificate, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/rejected", test_rejected, NULL);
   ADD ("/ui/sync/history", test_history, NULL);
