@@ -92,9 +92,15 @@ fn_sync_status_short_text (const FnSyncSnapshot *s,
     {
     case FN_SYNC_ENGINE_SYNCING:
       if (s->progress_remaining > 0)
-        /* Translators: records received so far, of about how many in all. */
-        return g_strdup_printf (_("Syncing… %" G_GINT64_FORMAT " of ~%" G_GINT64_FORMAT),
-                                s->progress_done, s->progress_done + s->progress_remaining);
+        {
+          /* xgettext cannot see through G_GINT64_FORMAT: format the numbers first. */
+          g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, s->progress_done);
+          g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    s->progress_done + s->progress_remaining);
+
+          /* Translators: records received so far, of about how many in all. */
+          return g_strdup_printf (_("Syncing… %s of ~%s"), done, total);
+        }
       return g_strdup (_("Syncing…"));
 
     case FN_SYNC_ENGINE_OFFLINE:

@@ -16,9 +16,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr (FnApplication) app = NULL;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Tests point at the translations of an uninstalled build. */
+  localedir = g_getenv ("FIELD_NOTES_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -1,0 +1,287 @@
+/* test-l10n.c
+ *
+ * SPDX-FileCopyrightText: 2026 Field Notes authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starts the window and field-notes-cli in German (LANGUAGE=de,
+ * de_DE.UTF-8) with the translations of this build, checks what a person
+ * sees, and saves G_TEST_BUILDDIR/screenshot-main-window-de.png at 1366×768.
+ */
+
+#define G_LOG_DOMAIN "fn-test"
+
+#include "config.h"
+
+#include "fn-store-private.h"
+#include "fn-window.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+typedef struct
+{
+  char     *data_dir;
+  FnStore  *store;
+  FnWindow *window;
+} Fixture;
+
+static gboolean have_german;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+spin_until_mapped (GtkWidget *widget,
+                   guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return gtk_widget_get_mapped (widget);
+}
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                   FN_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      if (g_file_test (file, G_FILE_TEST_IS_DIR))
+        remove_tree (file);
+      else
+        g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!have_german)
+    return;
+
+  fixture->data_dir = g_dir_make_tmp ("fn-test-l10n-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = fn_store_new (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  fn_store_load_demo_data (fixture->store, 30, 200, &error);
+  g_assert_no_error (error);
+
+  fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (spin_until_mapped (GTK_WIDGET (fixture->window), 5000));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  GtkWidget *window;
+
+  if (!fixture->window)
+    return;
+
+  window = GTK_WIDGET (fixture->window);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
+  g_assert_finalize_object (window);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  remove_tree (fixture->data_dir);
+  g_clear_pointer (&fixture->data_dir, g_free);
+}
+
+/* Saves what @widget shows now as G_TEST_BUILDDIR/screenshot-NAME.png. */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file = g_strdup_printf ("screenshot-%s.png", name);
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  int width = 0, height = 0;
+
+  /* Let transitions finish; a widget waiting for its size draws nothing. */
+  spin (600);
+  for (int attempt = 0; !node && attempt < 50; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        spin (20);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir ? dir : ".", file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* A visible text that our catalogue still translates was shown in English. */
+static void
+assert_no_english (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (ADW_IS_STATUS_PAGE (widget))
+    text = adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+  if (text && *text)
+    {
+      g_test_message ("visible: %s", text);
+      if (strcmp (g_dgettext (GETTEXT_PACKAGE, text), text) != 0)
+        g_error ("“%s” is shown untranslated", text);
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    assert_no_english (c);
+}
+
+static void
+test_window (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  GtkStack *content_stack;
+  GtkListView *list_view;
+  GtkWidget *empty_page;
+  g_autofree char *placeholder = NULL;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+
+  g_object_get (child (fixture, "search_entry"), "placeholder-text", &placeholder, NULL);
+  g_assert_cmpstr (placeholder, ==, "Patienten und Notizen durchsuchen");
+
+  content_stack = child (fixture, "content_stack");
+  empty_page = gtk_stack_get_visible_child (content_stack);
+  g_assert_true (ADW_IS_STATUS_PAGE (empty_page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==,
+                   "Kein Patient ausgewählt");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Field Notes");
+  spin (200);
+  assert_no_english (GTK_WIDGET (fixture->window));
+  screenshot (GTK_WIDGET (fixture->window), "main-window-de-empty");
+
+  /* A patient with notes shows the most words. */
+  list_view = child (fixture, "patient_list_view");
+  gtk_selection_model_select_item (gtk_list_view_get_model (list_view), 0, TRUE);
+  spin (200);
+  g_assert_true (gtk_stack_get_visible_child (content_stack) != empty_page);
+  assert_no_english (GTK_WIDGET (fixture->window));
+  screenshot (GTK_WIDGET (fixture->window), "main-window-de");
+}
+
+static void
+test_cli_help (void)
+{
+  const char *cli = g_getenv ("FIELD_NOTES_CLI");
+  const char *argv[] = { cli, "--help", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+  if (!cli)
+    {
+      g_test_skip ("FIELD_NOTES_CLI is not set");
+      return;
+    }
+
+  /* The child inherits LANGUAGE, the locale and FIELD_NOTES_LOCALEDIR. */
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Befehle:"));
+  g_assert_nonnull (strstr (out, "Die Patienten auflisten"));
+  g_assert_nonnull (strstr (out, "Exit-Status:"));
+  g_assert_null (strstr (out, "Commands:"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("FIELD_NOTES_LOCALEDIR");
+  const char *locale;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* gtk_test_init chose an English locale; take the environment's. */
+  locale = setlocale (LC_ALL, "");
+  have_german = locale && g_str_has_prefix (locale, "de_DE");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_add ("/ui/l10n/window", Fixture, NULL, fixture_set_up, test_window, fixture_tear_down);
+  g_test_add_func ("/ui/l10n/cli-help", test_cli_help);
+
+  return g_test_run ();
+}
