@@ -202,7 +202,8 @@ print_error (const GError *error)
   /* GOptionContext's messages are fragments; make each a sentence that
    * says what to do. */
   if (error->domain == G_OPTION_ERROR)
-    fprintf (stderr, "field-notes-cli: %s; run “field-notes-cli --help” for usage.\n", message);
+    /* Translators: %s is GLib's message about a wrong option. */
+    fprintf (stderr, _("field-notes-cli: %s; run “field-notes-cli --help” for usage.\n"), message);
   else if (len > 0 && strchr (".!?", message[len - 1]))
     fprintf (stderr, "field-notes-cli: %s\n", message);
   else
