@@ -1848,6 +1848,41 @@ observe_clock (FnStore    *self,
     fn_clock_observe (self->clock, json_object_get_string_member (clock, l->data));
 }
 
+static gboolean
+read_version (FnStore     *self,
+              FnEntity     entity,
+              const char  *id,
+              gboolean    *exists,
+              gint64      *version,
+              GError     **error)
+{
+  static const char * const sql[FN_N_ENTITIES] = {
+    "SELECT version FROM patients WHERE id = ?1",
+    "SELECT version FROM notes WHERE id = ?1",
+    "SELECT version FROM signatures WHERE id = ?1",
+    "SELECT version FROM conflicts WHERE id = ?1",
+  };
+  sqlite3_stmt *stmt = get_statement (self, sql[entity], error);
+  int rc;
+
+  if (!stmt)
+    return FALSE;
+
+  bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *exists = rc == SQLITE_ROW;
+  *version = *exists ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("reading a record"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Takes the server's version of a record, keeping every field that a local
  * op has not delivered yet (the push merges those on the server). */
 static gboolean
@@ -1860,33 +1895,40 @@ apply_server_record (FnStore     *self,
   const char *id = fn_record_get_id (server);
   g_autoptr (GHashTable) pending = NULL;
   g_autoptr (FnRecord) local = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (JsonObject) clock = json_object_new ();
   g_autofree char *local_clock_json = NULL;
   g_autofree char *clock_json = NULL;
+  gboolean exists;
+  gint64 local_version;
 
   observe_clock (self, server_clock);
   merge_object (clock, server_clock);
 
-  local = load_record (self, entity, id, &local_clock_json, &local_error);
-  if (!local && !g_error_matches (local_error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  /* Most records of a page are new or unchanged here: look at the version
+   * only, and read the whole local record just when a local op still has
+   * fields to deliver. */
+  if (!read_version (self, entity, id, &exists, &local_version, error))
+    return FALSE;
 
   /* A page can be older than a push result already applied: never go back. */
-  if (local && fn_record_get_version (local) > fn_record_get_version (server))
+  if (exists && local_version > fn_record_get_version (server))
     return TRUE;
 
-  if (local)
+  if (exists)
     {
-      g_autoptr (JsonObject) local_clock = parse_object (local_clock_json);
+      if (!(pending = load_pending_names (self, id, error)))
+        return FALSE;
+    }
+
+  if (pending && g_hash_table_size (pending) > 0)
+    {
+      g_autoptr (JsonObject) local_clock = NULL;
       GHashTableIter iter;
       const char *name;
 
-      if (!(pending = load_pending_names (self, id, error)))
+      if (!(local = load_record (self, entity, id, &local_clock_json, error)))
         return FALSE;
+      local_clock = parse_object (local_clock_json);
 
       g_hash_table_iter_init (&iter, pending);
       while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
@@ -1905,7 +1947,7 @@ apply_server_record (FnStore     *self,
     }
 
   clock_json = object_to_string (clock);
-  return write_row (self, server, !local, clock_json, error);
+  return write_row (self, server, !exists, clock_json, error);
 }
 
 static gboolean

@@ -26,7 +26,7 @@
  * main thread. */
 
 #define PUSH_BATCH 500
-#define PULL_PAGE 500
+#define PULL_PAGE 1000
 #define DEBOUNCE_MS 2000
 #define BACKOFF_BASE_S 2.0
 #define BACKOFF_CAP_S 300.0
@@ -244,43 +244,184 @@ push_all (Run           *run,
   return TRUE;
 }
 
+/* Pages are fetched by a second thread, with its own HTTP session, while
+ * this one applies the page before: the server's work, the transfer and the
+ * JSON parsing overlap the database writes. At most two fetched pages wait,
+ * so memory stays bounded whatever the size of the feed. */
+typedef struct
+{
+  FnSyncPage *page;
+  GError *error;
+  guint retry_after;
+} Fetched;
+
+static void
+fetched_free (Fetched *item)
+{
+  g_clear_pointer (&item->page, fn_sync_page_free);
+  g_clear_error (&item->error);
+  g_free (item);
+}
+
+typedef struct
+{
+  char *server;
+  char *ca_file;
+  char *token;
+  char *cursor;
+  GCancellable *cancellable;
+  GAsyncQueue *pages;
+  GMutex lock;
+  GCond cond;
+  guint queued;
+  gboolean stop;
+} Fetcher;
+
+static gpointer
+fetch_pages (gpointer data)
+{
+  Fetcher *f = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnSyncClient) client = fn_sync_client_new (f->server, f->ca_file, &error);
+  g_autofree char *cursor = g_strdup (f->cursor);
+  gboolean last = FALSE;
+
+  if (client)
+    fn_sync_client_set_token (client, f->token);
+
+  while (!last)
+    {
+      Fetched *item = g_new0 (Fetched, 1);
+      gboolean stop;
+
+      g_mutex_lock (&f->lock);
+      while (f->queued >= 2 && !f->stop)
+        g_cond_wait (&f->cond, &f->lock);
+      stop = f->stop;
+      g_mutex_unlock (&f->lock);
+
+      if (stop)
+        {
+          fetched_free (item);
+          break;
+        }
+
+      if (!client)
+        item->error = g_error_copy (error);
+      else
+        {
+          item->page = fn_sync_client_pull (client, cursor, PULL_PAGE, f->cancellable,
+                                            &item->error);
+          item->retry_after = fn_sync_client_get_retry_after (client);
+        }
+
+      last = !item->page || !item->page->has_more;
+      if (item->page)
+        {
+          g_free (cursor);
+          cursor = g_strdup (item->page->cursor);
+        }
+
+      g_mutex_lock (&f->lock);
+      f->queued++;
+      g_mutex_unlock (&f->lock);
+      g_async_queue_push (f->pages, item);
+    }
+
+  return NULL;
+}
+
 static gboolean
 pull_all (Run           *run,
           FnStore       *store,
-          FnSyncClient  *client,
+          const char    *server,
+          const char    *token,
           GCancellable  *cancellable,
           GError       **error)
 {
+  Fetcher f = { 0 };
+  GThread *thread;
   gboolean more = TRUE;
+  gboolean ok = TRUE;
+  gulong cancel_id = 0;
 
-  while (more)
+  f.server = (char *)server;
+  f.ca_file = run->ca_file;
+  f.token = (char *)token;
+  f.cursor = fn_store_get_cursor (store);
+  f.cancellable = g_cancellable_new ();
+  f.pages = g_async_queue_new_full ((GDestroyNotify)fetched_free);
+  g_mutex_init (&f.lock);
+  g_cond_init (&f.cond);
+  if (cancellable)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+                                       g_object_ref (f.cancellable), g_object_unref);
+
+  thread = g_thread_new ("fn-sync-fetch", fetch_pages, &f);
+
+  while (more && ok)
     {
-      g_autofree char *cursor = fn_store_get_cursor (store);
-      g_autoptr (FnSyncPage) page = NULL;
+      Fetched *item = g_async_queue_pop (f.pages);
+      g_autofree char *previous = fn_store_get_cursor (store);
       guint applied = 0;
+      gint64 t0 = g_get_monotonic_time ();
 
-      page = fn_sync_client_pull (client, cursor, PULL_PAGE, cancellable, error);
-      if (!page)
-        return FALSE;
+      g_mutex_lock (&f.lock);
+      f.queued--;
+      g_cond_signal (&f.cond);
+      g_mutex_unlock (&f.lock);
 
-      if (!fn_store_apply_pull (store, page->changes, page->cursor, &applied, error))
-        return FALSE;
-
-      run->pulled += applied;
-      more = page->has_more;
-      report_progress (run, run->pulled, page->remaining);
-
-      /* A server that says "more" but sends nothing would loop for ever. */
-      if (more && applied == 0 && g_strcmp0 (cursor, page->cursor) == 0)
+      if (item->error)
         {
-          g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
-                       _("The office server keeps announcing more changes without sending "
-                         "any. Try again later."));
-          return FALSE;
+          run->retry_after = item->retry_after;
+          g_propagate_error (error, g_steal_pointer (&item->error));
+          ok = FALSE;
         }
+      else if (!fn_store_apply_pull (store, item->page->changes, item->page->cursor, &applied,
+                                     error))
+        {
+          ok = FALSE;
+        }
+      else
+        {
+          g_debug ("page of %u applied in %.0f ms", applied,
+                   (g_get_monotonic_time () - t0) / 1000.0);
+          run->pulled += applied;
+          more = item->page->has_more;
+          report_progress (run, run->pulled, item->page->remaining);
+
+          /* A server that says "more" but sends nothing would loop for ever. */
+          if (more && applied == 0 && g_strcmp0 (previous, item->page->cursor) == 0)
+            {
+              g_set_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL,
+                           _("The office server keeps announcing more changes without sending "
+                             "any. Try again later."));
+              ok = FALSE;
+            }
+        }
+
+      fetched_free (item);
     }
 
-  return TRUE;
+  /* Stop the fetcher (it may be waiting for room, or on the network) and
+   * forget what it fetched beyond the point we reached. */
+  g_mutex_lock (&f.lock);
+  f.stop = TRUE;
+  g_cond_signal (&f.cond);
+  g_mutex_unlock (&f.lock);
+  if (!ok)
+    g_cancellable_cancel (f.cancellable);
+  g_thread_join (thread);
+
+  if (cancel_id)
+    g_cancellable_disconnect (cancellable, cancel_id);
+  g_object_unref (f.cancellable);
+  g_async_queue_unref (f.pages);
+  g_mutex_clear (&f.lock);
+  g_cond_clear (&f.cond);
+  g_free (f.cursor);
+
+  return ok;
 }
 
 /* Signature blobs go up before the ops that name them: the server refuses
@@ -387,7 +528,7 @@ run_worker (GTask        *task,
 
   if (!upload_blobs (store, client, cancellable, &error) ||
       !push_all (run, store, client, device_id, cancellable, &error) ||
-      !pull_all (run, store, client, cancellable, &error) ||
+      !pull_all (run, store, server, token, cancellable, &error) ||
       !download_blobs (store, client, cancellable, &error) ||
       !fn_store_set_last_sync (store, g_get_real_time () / 1000, &error))
     goto out;
@@ -396,7 +537,7 @@ run_worker (GTask        *task,
            run->pulled);
 
 out:
-  if (client)
+  if (client && !run->retry_after)
     run->retry_after = fn_sync_client_get_retry_after (client);
 
   if (error)

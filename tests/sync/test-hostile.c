@@ -194,10 +194,15 @@ handle_pull (Fake              *fake,
 
     case ANSWER_TOO_MANY:
       {
-        /* One more valid record than the engine asked for (500). */
+        /* One more valid record than the engine asked for. */
+        GUri *uri = soup_server_message_get_uri (msg);
+        g_autoptr (GHashTable) query = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+                                                           G_URI_PARAMS_NONE, NULL);
+        guint limit = (guint)g_ascii_strtoull (g_hash_table_lookup (query, "limit"), NULL, 10);
         GString *many = g_string_new (NULL);
 
-        for (guint i = 0; i < 501; i++)
+        g_assert_cmpuint (limit, >=, 1);
+        for (guint i = 0; i < limit + 1; i++)
           {
             g_autofree char *id = g_strdup_printf ("0b1e0000-0000-4000-8000-%012u", i);
             g_autofree char *record = patient_json (id, "Many");
