@@ -12,7 +12,9 @@
 
 #include "config.h"
 
+#include "fn-preferences-window.h"
 #include "fn-store-private.h"
+#include "fn-welcome-window.h"
 #include "fn-window.h"
 
 #include <glib/gi18n.h>
@@ -22,9 +24,11 @@
 
 typedef struct
 {
-  char     *data_dir;
-  FnStore  *store;
-  FnWindow *window;
+  char         *data_dir;
+  FnStore      *store;
+  FnTokenStore *tokens;
+  FnSyncEngine *engine;
+  FnWindow     *window;
 } Fixture;
 
 static gboolean have_german;
@@ -108,10 +112,33 @@ fixture_set_up (Fixture       *fixture,
   fn_store_load_demo_data (fixture->store, 30, 200, &error);
   g_assert_no_error (error);
 
+  /* Not signed in: the sync status says the notes stay on this laptop. */
+  fixture->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, fixture->data_dir);
+  fixture->engine = fn_sync_engine_new (fixture->store, fixture->tokens);
+
   fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
+  fn_window_set_sync_engine (fixture->window, fixture->engine);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
   gtk_window_present (GTK_WINDOW (fixture->window));
   g_assert_true (spin_until_mapped (GTK_WIDGET (fixture->window), 5000));
+}
+
+/* The engine's worker drops its last reference a moment after a run. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
 }
 
 static void
@@ -127,6 +154,9 @@ fixture_tear_down (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
   g_assert_finalize_object (window);
   spin (50);
+  fn_sync_engine_shutdown (fixture->engine);
+  wait_finalized (g_steal_pointer (&fixture->engine));
+  g_assert_finalize_object (g_steal_pointer (&fixture->tokens));
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
   remove_tree (fixture->data_dir);
   g_clear_pointer (&fixture->data_dir, g_free);
@@ -231,6 +261,92 @@ test_window (Fixture       *fixture,
 }
 
 static void
+test_note_editor (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  GtkListView *list_view;
+  FnPatient *patient;
+  g_autoptr (GPtrArray) notes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *id;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+
+  list_view = child (fixture, "patient_list_view");
+  gtk_selection_model_select_item (gtk_list_view_get_model (list_view), 0, TRUE);
+  patient = fn_window_get_patient (fixture->window);
+  g_assert_nonnull (patient);
+  notes = fn_store_list_notes (fixture->store, fn_record_get_id (FN_RECORD (patient)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, >, 0);
+  id = fn_record_get_id (g_ptr_array_index (notes, 0));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-note",
+                                             "s", id));
+  spin (200);
+  g_assert_true (gtk_stack_get_visible_child (child (fixture, "content_stack")) ==
+                 child (fixture, "note_editor"));
+  assert_no_english (GTK_WIDGET (fixture->window));
+  screenshot (GTK_WIDGET (fixture->window), "note-editor-de");
+}
+
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  GtkWidget *preferences;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+
+  preferences = GTK_WIDGET (fn_preferences_window_new (GTK_WINDOW (fixture->window),
+                                                       fixture->store, fixture->engine,
+                                                       fixture->tokens));
+  g_object_ref_sink (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_true (spin_until_mapped (preferences, 5000));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, "Einstellungen");
+  spin (200);
+  assert_no_english (preferences);
+  screenshot (preferences, "preferences-de");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_finalize_object (preferences);
+}
+
+static void
+test_welcome (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  GtkWidget *welcome;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+
+  welcome = GTK_WIDGET (fn_welcome_window_new (NULL, fixture->store, fixture->tokens, NULL));
+  g_object_ref_sink (welcome);
+  gtk_window_set_default_size (GTK_WINDOW (welcome), 1366, 768);
+  gtk_window_present (GTK_WINDOW (welcome));
+  g_assert_true (spin_until_mapped (welcome, 5000));
+  /* A no-break space keeps the name on one line. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (welcome)), ==, "Willkommen bei Field\u00a0Notes");
+  spin (200);
+  assert_no_english (welcome);
+  screenshot (welcome, "welcome-de");
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
+}
+
+static void
 test_cli_help (void)
 {
   const char *cli = g_getenv ("FIELD_NOTES_CLI");
@@ -269,9 +385,18 @@ main (int   argc,
 {
   const char *localedir = g_getenv ("FIELD_NOTES_LOCALEDIR");
   const char *locale;
+  g_autoptr (GtkCssProvider) css = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* What AdwApplication loads for the app, so that screenshots match. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/fieldnotes/FieldNotes/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/fieldnotes/FieldNotes/icons");
 
   /* gtk_test_init chose an English locale; take the environment's. */
   locale = setlocale (LC_ALL, "");
@@ -281,6 +406,11 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_test_add ("/ui/l10n/window", Fixture, NULL, fixture_set_up, test_window, fixture_tear_down);
+  g_test_add ("/ui/l10n/note-editor", Fixture, NULL, fixture_set_up, test_note_editor,
+              fixture_tear_down);
+  g_test_add ("/ui/l10n/preferences", Fixture, NULL, fixture_set_up, test_preferences,
+              fixture_tear_down);
+  g_test_add ("/ui/l10n/welcome", Fixture, NULL, fixture_set_up, test_welcome, fixture_tear_down);
   g_test_add_func ("/ui/l10n/cli-help", test_cli_help);
 
   return g_test_run ();
