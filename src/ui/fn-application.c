@@ -318,6 +318,7 @@ static const struct
   { "window.close", { "<Control>w", NULL } },
   { "win.new-note", { "<Control>n", NULL } },
   { "win.search", { "<Control>f", NULL } },
+  { "win.show-today", { "<Control>t", NULL } },
   { "win.back", { "<Alt>Left", NULL } },
 };
 

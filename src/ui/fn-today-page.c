@@ -34,6 +34,7 @@ struct _FnTodayPage
   GPtrArray    *rows;          /* the visits' rows, in order; borrowed widgets */
   GCancellable *cancellable;
   GtkNativeDialog *chooser;
+  GtkSizeGroup *states_group;  /* lines up the state columns of the rows */
   GDate         day;
   guint         reload_id;
   gboolean      writing;
@@ -249,6 +250,7 @@ create_row (FnTodayPage *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), time_label);
 
   gtk_widget_set_valign (states, GTK_ALIGN_CENTER);
+  gtk_size_group_add_widget (self->states_group, states);
   gtk_box_append (GTK_BOX (states), create_state_box ("sync", row));
   gtk_box_append (GTK_BOX (states), create_state_box ("signature", row));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), states);
@@ -612,6 +614,7 @@ fn_today_page_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->states_group);
 
   G_OBJECT_CLASS (fn_today_page_parent_class)->finalize (object);
 }
@@ -654,6 +657,7 @@ fn_today_page_init (FnTodayPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_ptr_array_new ();
+  self->states_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->cancellable = g_cancellable_new ();
   get_today (&self->day);
   reload (self);

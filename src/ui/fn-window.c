@@ -16,6 +16,7 @@
 #include "fn-patient-row.h"
 #include "fn-settings.h"
 #include "fn-sync-indicator.h"
+#include "fn-today-page.h"
 
 #include <glib/gi18n.h>
 
@@ -41,6 +42,7 @@ struct _FnWindow
   FnPatientPage      *patient_page;
   FnNoteEditor       *note_editor;
   FnConflictView     *conflict_view;
+  FnTodayPage        *today_page;
   FnSyncIndicator    *sidebar_indicator;
   FnSyncIndicator    *content_indicator;
   GtkRevealer        *offline_revealer;
@@ -58,6 +60,7 @@ struct _FnWindow
   gboolean            close_refused;
   gboolean            unsent_while_away;
   gboolean            quit_informed;
+  gboolean            from_today;
   guint               last_rejected;
   gint64              created_at;
 };
@@ -86,6 +89,22 @@ is_showing_conflict (FnWindow *self)
   return gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->conflict_view);
 }
 
+static gboolean
+is_showing_today (FnWindow *self)
+{
+  return gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->today_page);
+}
+
+/* Where leaving a note or a conflict goes back to. */
+static const char *
+page_behind_note (FnWindow *self)
+{
+  if (self->from_today)
+    return "today";
+
+  return self->patient ? "patient" : "empty";
+}
+
 static void
 update_title (FnWindow *self)
 {
@@ -96,7 +115,12 @@ update_title (FnWindow *self)
 
   adw_window_title_set_title (self->content_title, name ? name : "");
 
-  if (is_showing_conflict (self))
+  if (is_showing_today (self))
+    {
+      adw_window_title_set_title (self->content_title, _("Visits"));
+      adw_window_title_set_subtitle (self->content_title, "");
+    }
+  else if (is_showing_conflict (self))
     adw_window_title_set_subtitle (self->content_title, _("Conflict"));
   else if (is_showing_note (self))
     {
@@ -157,7 +181,7 @@ close_note (FnWindow *self)
 {
   if (is_showing_conflict (self))
     {
-      gtk_stack_set_visible_child_name (self->content_stack, self->patient ? "patient" : "empty");
+      gtk_stack_set_visible_child_name (self->content_stack, page_behind_note (self));
       update_title (self);
       fn_window_update_actions (self);
       return TRUE;
@@ -170,7 +194,7 @@ close_note (FnWindow *self)
     return FALSE;
 
   fn_note_editor_set_note (self->note_editor, NULL);
-  gtk_stack_set_visible_child_name (self->content_stack, self->patient ? "patient" : "empty");
+  gtk_stack_set_visible_child_name (self->content_stack, page_behind_note (self));
   update_title (self);
   fn_window_update_actions (self);
 
@@ -506,7 +530,50 @@ window_open_note_action (GtkWidget  *widget,
       return;
     }
 
+  /* From the Today view the note may belong to another patient than the
+   * one shown: that patient becomes the current one. */
+  if (!self->patient ||
+      g_strcmp0 (fn_record_get_id (FN_RECORD (self->patient)),
+                 fn_note_get_patient_id (FN_NOTE (note))) != 0)
+    {
+      g_autoptr (FnRecord) patient = fn_store_get (self->store, FN_ENTITY_PATIENT,
+                                                   fn_note_get_patient_id (FN_NOTE (note)), NULL);
+
+      if (patient && close_note (self))
+        {
+          g_set_object (&self->patient, FN_PATIENT (patient));
+          fn_patient_page_set_patient (self->patient_page, FN_PATIENT (patient));
+          select_current_patient (self);
+        }
+    }
+
   open_note (self, FN_NOTE (note));
+}
+
+static void
+window_show_today_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+
+  if (!close_note (self))
+    return;
+
+  self->from_today = TRUE;
+  gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (self->today_page));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  update_title (self);
+  fn_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->today_page));
+}
+
+static void
+window_export_report_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  fn_today_page_export_report (FN_WINDOW (widget)->today_page);
 }
 
 static void
@@ -790,6 +857,7 @@ fn_window_constructed (GObject *object)
   fn_patient_page_set_store (self->patient_page, self->store);
   fn_note_editor_set_store (self->note_editor, self->store);
   fn_conflict_view_set_store (self->conflict_view, self->store);
+  fn_today_page_set_store (self->today_page, self->store);
   fn_sync_indicator_set_store (self->sidebar_indicator, self->store);
   fn_sync_indicator_set_store (self->content_indicator, self->store);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed_cb), self,
@@ -906,6 +974,9 @@ fn_window_class_init (FnWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, window_back_action);
   gtk_widget_class_install_action (widget_class, "win.delete-note", NULL, window_delete_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", window_undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.show-today", NULL, window_show_today_action);
+  gtk_widget_class_install_action (widget_class, "win.export-report", NULL,
+                                   window_export_report_action);
 
   /* Escape leaves the note, like the back button. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-note", NULL);
@@ -914,6 +985,7 @@ fn_window_class_init (FnWindowClass *klass)
   g_type_ensure (FN_TYPE_NOTE_EDITOR);
   g_type_ensure (FN_TYPE_CONFLICT_VIEW);
   g_type_ensure (FN_TYPE_SYNC_INDICATOR);
+  g_type_ensure (FN_TYPE_TODAY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldnotes/FieldNotes/ui/fn-window.ui");
@@ -934,6 +1006,7 @@ fn_window_class_init (FnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnWindow, patient_page);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, note_editor);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, conflict_view);
+  gtk_widget_class_bind_template_child (widget_class, FnWindow, today_page);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, sidebar_indicator);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, content_indicator);
   gtk_widget_class_bind_template_child (widget_class, FnWindow, offline_revealer);
@@ -1040,6 +1113,7 @@ fn_window_show_patient (FnWindow  *self,
   if (!close_note (self))
     return FALSE;
 
+  self->from_today = FALSE;
   g_set_object (&self->patient, patient);
   fn_patient_page_set_patient (self->patient_page, patient);
   gtk_stack_set_visible_child (self->content_stack, GTK_WIDGET (self->patient_page));
@@ -1089,19 +1163,22 @@ fn_window_update_actions (FnWindow *self)
   showing_note = is_showing_note (self) && fn_note_editor_get_note (self->note_editor);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-note", self->patient != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-note", self->patient != NULL);
+  /* The Today view opens notes of any patient. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-note", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-note", showing_note);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-note", showing_note);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  showing_note || is_showing_conflict (self) ||
                                  (folded && showing_content));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", self->engine != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-sync-status", self->engine != NULL);
 
   gtk_widget_set_visible (self->back_button, showing_note || is_showing_conflict (self) || folded);
   gtk_widget_set_visible (self->delete_button, showing_note);
   gtk_widget_set_visible (self->new_note_button,
-                          self->patient != NULL && !showing_note && !is_showing_conflict (self));
+                          self->patient != NULL && !showing_note && !is_showing_conflict (self) &&
+                          !is_showing_today (self));
 }
 
 /**

@@ -5,6 +5,7 @@
  *
  * What the smoke tests need from a store, without the GUI:
  *   fn-test-store-tool demo DIR [N_PATIENTS N_NOTES]   fill DIR with demo data
+ *   fn-test-store-tool sign DIR NOTE_ID SIGNER         sign a note with a drawn line
  *   fn-test-store-tool find-note DIR TITLE             exit 0 if a live note has TITLE
  */
 
@@ -72,6 +73,46 @@ find_note (const char *data_dir,
   return 1;
 }
 
+/* Signs a note with a drawn zigzag, as the signature pad would. */
+static int
+sign_note (const char *data_dir,
+           const char *note_id,
+           const char *signer)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnStore) store = fn_store_new (data_dir, &error);
+  g_autoptr (FnStrokes) strokes = fn_strokes_new (400, 150);
+  g_autoptr (FnSignature) signature = NULL;
+
+  if (!store)
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  fn_strokes_begin_stroke (strokes);
+  for (int i = 0; i <= 40; i++)
+    {
+      FnStrokePoint point = { 0 };
+
+      point.x = 30 + i * 8.5;
+      point.y = 75 + ((i % 4 < 2) ? -40 : 40) * (1 - i / 60.0);
+      point.pressure = 0.6;
+      point.t_ms = i * 20;
+      fn_strokes_add_point (strokes, &point);
+    }
+  fn_strokes_end_stroke (strokes);
+
+  signature = fn_store_add_signature (store, note_id, signer, "patient", strokes, &error);
+  if (!signature)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -87,6 +128,10 @@ main (int   argc,
   if (argc == 4 && g_str_equal (argv[1], "find-note"))
     return find_note (argv[2], argv[3]);
 
-  g_printerr ("Usage: %s demo DIR [N_PATIENTS N_NOTES] | find-note DIR TITLE\n", argv[0]);
+  if (argc == 5 && g_str_equal (argv[1], "sign"))
+    return sign_note (argv[2], argv[3], argv[4]);
+
+  g_printerr ("Usage: %s demo DIR [N_PATIENTS N_NOTES] | find-note DIR TITLE | "
+              "sign DIR NOTE_ID SIGNER\n", argv[0]);
   return 2;
 }
