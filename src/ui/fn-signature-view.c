@@ -25,6 +25,7 @@ struct _FnSignatureView
   /* template children */
   FnSignaturePad *pad;
   GtkLabel       *caption_label;
+  GtkWidget      *missing_label;
   GtkWidget      *earlier_box;
 
   /* owned */
@@ -97,6 +98,7 @@ fn_signature_view_class_init (FnSignatureViewClass *klass)
                                                "/io/github/fieldnotes/FieldNotes/ui/fn-signature-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, pad);
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, FnSignatureView, missing_label);
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, earlier_box);
 }
 
@@ -129,8 +131,9 @@ fn_signature_role_to_label (const char *role)
   return g_strdup (role ? role : "");
 }
 
-/* Shows @strokes (%NULL: none) signed by @signer_name as @signer_role at
- * @captured_at (shown in local time). */
+/* Shows @strokes signed by @signer_name as @signer_role at @captured_at
+ * (shown in local time). @strokes is %NULL while its blob has not arrived
+ * from the office. */
 void
 fn_signature_view_set_signature (FnSignatureView *self,
                                  const FnStrokes *strokes,
@@ -145,6 +148,7 @@ fn_signature_view_set_signature (FnSignatureView *self,
   g_return_if_fail (FN_IS_SIGNATURE_VIEW (self));
 
   fn_signature_pad_set_strokes (self->pad, strokes);
+  gtk_widget_set_visible (self->missing_label, !strokes);
 
   role = fn_signature_role_to_label (signer_role);
   if (captured_at)

@@ -154,6 +154,19 @@ run_xdotool (GPtrArray *args)
   g_assert_true (wait.ok);
 }
 
+/* The X window of @native, as xdotool wants it. */
+static char *
+get_window_id (GtkNative *native)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (native);
+
+  if (GDK_IS_X11_SURFACE (surface))
+    return g_strdup_printf ("%lu", (unsigned long)gdk_x11_surface_get_xid (surface));
+#endif
+  g_assert_not_reached ();
+}
+
 typedef struct
 {
   double x;
@@ -201,11 +214,7 @@ draw_stroke (FnSignaturePad *pad,
   StrokeWait wait;
   double surface_x, surface_y;
 
-#ifdef GDK_WINDOWING_X11
-  window_id = g_strdup_printf ("%lu",
-                               (unsigned long)gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-#endif
-  g_assert_nonnull (window_id);
+  window_id = get_window_id (native);
   gtk_native_get_surface_transform (native, &surface_x, &surface_y);
 
   for (guint i = 0; i < n_points; i++)
@@ -434,13 +443,11 @@ test_pad_draw (void)
     g_assert_true (fn_signature_pad_logical_to_widget (pad, 100, 100, &wx, &wy));
     g_assert_true (gtk_widget_compute_point (GTK_WIDGET (pad), GTK_WIDGET (native),
                                              &GRAPHENE_POINT_INIT (wx, wy), &p));
-#ifdef GDK_WINDOWING_X11
     g_ptr_array_add (args, g_strdup ("mousemove"));
     g_ptr_array_add (args, g_strdup ("--window"));
-    g_ptr_array_add (args, g_strdup_printf ("%lu", (unsigned long)gdk_x11_surface_get_xid (gtk_native_get_surface (native))));
+    g_ptr_array_add (args, get_window_id (native));
     g_ptr_array_add (args, g_strdup_printf ("%d", (int)p.x));
     g_ptr_array_add (args, g_strdup_printf ("%d", (int)p.y));
-#endif
     g_ptr_array_add (args, g_strdup ("mousedown"));
     g_ptr_array_add (args, g_strdup ("1"));
     g_ptr_array_add (args, g_strdup ("mousemove_relative"));
@@ -659,7 +666,8 @@ test_dialog_unable (void)
   stack = dialog_child (dialog, "stack");
   fn_signature_dialog_set_signer (dialog, "Bob Jones", "patient");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.unable-to-sign", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.unable-to-sign",
+                                             NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "unable");
 
   /* A reason and a witness are needed. */
@@ -765,7 +773,7 @@ test_view (void)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   g_autoptr (FnStrokes) strokes = make_strokes ();
   g_autoptr (GDateTime) when = g_date_time_new_utc (2026, 11, 28, 14, 5, 0);
-  GtkWidget *earlier;
+  GtkWidget *earlier, *missing;
   GtkWindow *window;
   guint notified = 0;
 
@@ -778,7 +786,8 @@ test_view (void)
   g_signal_connect (view, "notify::matches", G_CALLBACK (count_notify_cb), &notified);
 
   fn_signature_view_set_signature (view, strokes, "Ada Smith", "relative", when);
-  g_assert_nonnull (strstr (fn_signature_view_get_caption (view), "Signed by Ada Smith (relative) on "));
+  g_assert_nonnull (strstr (fn_signature_view_get_caption (view),
+                            "Signed by Ada Smith (relative) on "));
   g_assert_nonnull (strstr (fn_signature_view_get_caption (view), "2026"));
 
   earlier = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), FN_TYPE_SIGNATURE_VIEW,
@@ -796,6 +805,14 @@ test_view (void)
   g_object_set (view, "matches", TRUE, NULL);
   g_assert_cmpuint (notified, ==, 2);
   g_assert_false (gtk_widget_get_visible (earlier));
+
+  /* A signature whose strokes have not arrived yet. */
+  missing = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), FN_TYPE_SIGNATURE_VIEW,
+                                                      "missing_label"));
+  g_assert_false (gtk_widget_get_visible (missing));
+  fn_signature_view_set_signature (view, NULL, "Ada Smith", "patient", when);
+  g_assert_true (gtk_widget_get_visible (missing));
+  g_assert_nonnull (strstr (fn_signature_view_get_caption (view), "(patient)"));
 
   destroy_window (window);
 }
