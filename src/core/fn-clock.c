@@ -235,6 +235,16 @@ fn_clock_observe (FnClock    *self,
   if (!hlc || !fn_hlc_parse (hlc, &ms, &counter, NULL))
     return;
 
+  /* A value from a day or more in the future comes from a broken clock
+   * elsewhere; folding it in would date every later local write there. A
+   * laptop whose own clock runs minutes or hours slow still catches up. */
+  if (ms - fn_clock_get_wall_ms (self) > FN_HLC_MAX_OBSERVE_AHEAD_MS)
+    {
+      g_debug ("Ignoring a clock value %" G_GINT64_FORMAT " ms ahead",
+               ms - fn_clock_get_wall_ms (self));
+      return;
+    }
+
   if (ms > self->last_ms || (ms == self->last_ms && counter > self->last_counter))
     set_last (self, ms, counter);
 }

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 /* A hybrid logical clock value is "<13-digit Unix ms>-<4 hex counter>-<node>". */
 #define FN_HLC_MAX_NODE_LEN 64
 #define FN_HLC_MAX_SKEW_MS  (5 * 60 * 1000)
+#define FN_HLC_MAX_OBSERVE_AHEAD_MS (G_GINT64_CONSTANT (24) * 3600 * 1000)
 
 typedef gint64 (*FnWallClockFunc) (gpointer user_data);
 

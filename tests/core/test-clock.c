@@ -97,7 +97,7 @@ test_end_of_range (void)
   g_autofree char *b = NULL;
 
   fn_clock_set_wall_clock (clock, fake_wall, NULL);
-  fake_now = 1764240000000;
+  fake_now = G_GINT64_CONSTANT (9999999999999) - 1000;
 
   /* A peer that sends the last value there is must not break the clock
    * (found by tests/fuzz/fuzz-hlc): it stays at the end of its range. */
@@ -115,12 +115,17 @@ test_observe (void)
   g_autofree char *after = NULL;
 
   fn_clock_set_wall_clock (clock, fake_wall, NULL);
-  fake_now = 1000000000000;
+  fake_now = 1764240000000 - 3 * 3600 * 1000;
 
-  /* A device whose clock runs slow orders its next write after what it saw. */
+  /* A device whose clock runs hours slow orders its next write after what
+   * it saw. */
   fn_clock_observe (clock, "1764240000000-0005-fast");
   after = fn_clock_tick (clock);
   g_assert_cmpstr (after, ==, "1764240000000-0006-slow");
+
+  /* A value a year ahead is a broken clock elsewhere: it is not folded in. */
+  fn_clock_observe (clock, "1796000000000-0000-broken");
+  g_assert_cmpstr (fn_clock_get_last (clock), ==, after);
 
   /* Garbage and older values change nothing. */
   fn_clock_observe (clock, "not a clock");

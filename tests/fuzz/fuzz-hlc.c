@@ -17,10 +17,12 @@
 int LLVMFuzzerTestOneInput (const guint8 *data,
                             size_t        size);
 
+static gint64 wall_ms;
+
 static gint64
 fixed_wall_ms (gpointer user_data)
 {
-  return 1764240000000;
+  return wall_ms;
 }
 
 static void
@@ -50,8 +52,24 @@ check_one (const char *hlc)
   g_assert_cmpstr (formatted, ==, hlc);
   g_assert_cmpint (fn_hlc_compare (hlc, formatted), ==, 0);
 
+  /* A value far in the future of this device's clock is not folded in. */
+  {
+    g_autoptr (FnClock) early = fn_clock_new ("fuzz", NULL);
+    gint64 last_ms;
+
+    wall_ms = 1764240000000;
+    fn_clock_set_wall_clock (early, fixed_wall_ms, NULL);
+    fn_clock_observe (early, hlc);
+    if (fn_clock_get_last (early))
+      {
+        g_assert_true (fn_hlc_parse (fn_clock_get_last (early), &last_ms, NULL, NULL));
+        g_assert_cmpint (last_ms - wall_ms, <=, FN_HLC_MAX_OBSERVE_AHEAD_MS);
+      }
+  }
+
   /* A device that folds this value in orders its next write after it. */
   clock = fn_clock_new ("fuzz", NULL);
+  wall_ms = ms;
   fn_clock_set_wall_clock (clock, fixed_wall_ms, NULL);
   fn_clock_observe (clock, hlc);
   next = fn_clock_tick (clock);
