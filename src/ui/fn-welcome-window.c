@@ -111,15 +111,19 @@ update_progress (FnWelcomeWindow *self)
 
   if (done + remaining > 0)
     {
+      /* xgettext cannot see through G_GINT64_FORMAT: format the numbers first. */
+      g_autofree char *done_text = g_strdup_printf ("%" G_GINT64_FORMAT, done);
+      g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, done + remaining);
+
       gtk_progress_bar_set_fraction (self->progress_bar, (double)done / (double)(done + remaining));
       if (remaining > 0)
         /* Translators: records received so far, of about how many in all. */
-        text = g_strdup_printf (_("%" G_GINT64_FORMAT " of about %" G_GINT64_FORMAT " records"),
-                                done, done + remaining);
+        text = g_strdup_printf (_("%s of about %s records"), done_text, total_text);
       else
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " record",
-                                             "%" G_GINT64_FORMAT " records", (gulong)done),
-                                done);
+        /* Translators: the number of records received. */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
+                                             (gulong)done),
+                                done_text);
     }
   else
     {
