@@ -409,7 +409,8 @@ fn_report_write_day_pdf (FnStore     *store,
     }
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Field Notes");
 
-  g_date_strftime (date_buf, sizeof date_buf, "%A %e %B %Y", day);
+  /* Translators: the day of the report, see strftime(): "Friday 27 November 2026". */
+  g_date_strftime (date_buf, sizeof date_buf, _("%A %e %B %Y"), day);
   date_text = g_strdup (g_strstrip (date_buf));
   user = fn_store_get_meta (store, "username");
   page.cr = cairo_create (surface);
