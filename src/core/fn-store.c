@@ -882,6 +882,19 @@ prepare_files (FnStore  *self,
   if (g_chmod (self->data_dir, 0700) != 0)
     g_debug ("Could not restrict %s: %s", self->data_dir, g_strerror (errno));
 
+  /* Once the file exists, never open and close it here: closing any
+   * descriptor of it drops every POSIX lock this process holds on it, those
+   * of the SQLite connections already open included (the sync engine's
+   * worker and the report open their own beside the window's). Another
+   * process, field-notes-cli for one, would then checkpoint and delete the
+   * WAL under them, and what they write after that is lost. */
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      if (g_chmod (self->path, 0600) != 0)
+        g_debug ("Could not restrict %s: %s", self->path, g_strerror (errno));
+      return TRUE;
+    }
+
   fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     {
