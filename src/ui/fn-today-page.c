@@ -257,6 +257,10 @@ create_row (FnTodayPage *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("go-next-symbolic"));
 
+  /* The row's own label and description say everything, in the order a
+   * caregiver reads it; the title and subtitle alone would not. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
   update_row (self, row, note);
 
   return row;
@@ -586,6 +590,19 @@ fn_today_page_map (GtkWidget *widget)
   update_day (self);
 }
 
+/* Coming to the page, a keyboard or screen reader user lands on the first
+ * visit of the day, or on the day buttons when there is none. */
+static gboolean
+fn_today_page_grab_focus (GtkWidget *widget)
+{
+  FnTodayPage *self = FN_TODAY_PAGE (widget);
+
+  if (self->rows->len > 0 && gtk_widget_grab_focus (g_ptr_array_index (self->rows, 0)))
+    return TRUE;
+
+  return GTK_WIDGET_CLASS (fn_today_page_parent_class)->grab_focus (widget);
+}
+
 static void
 fn_today_page_dispose (GObject *object)
 {
@@ -629,6 +646,7 @@ fn_today_page_class_init (FnTodayPageClass *klass)
   object_class->finalize = fn_today_page_finalize;
 
   widget_class->map = fn_today_page_map;
+  widget_class->grab_focus = fn_today_page_grab_focus;
 
   gtk_widget_class_install_action (widget_class, "today.previous-day", NULL,
                                    today_previous_day_action);
