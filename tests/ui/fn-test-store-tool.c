@@ -15,6 +15,8 @@
 
 #include "fn-core.h"
 
+#include <math.h>
+
 static int
 load_demo (const char *data_dir,
            guint       n_patients,
@@ -90,15 +92,29 @@ sign_note (const char *data_dir,
       return 2;
     }
 
+  /* Cursive loops that shrink to the right, then an underline. */
   fn_strokes_begin_stroke (strokes);
-  for (int i = 0; i <= 40; i++)
+  for (int i = 0; i <= 120; i++)
+    {
+      double t = i / 120.0;
+      FnStrokePoint point = { 0 };
+
+      point.x = 40 + 290 * t + 16 * cos (t * 24);
+      point.y = 70 - 34 * sin (t * 24) * (1 - 0.55 * t);
+      point.pressure = 0.5 + 0.3 * sin (t * 3.1);
+      point.t_ms = i * 12;
+      fn_strokes_add_point (strokes, &point);
+    }
+  fn_strokes_end_stroke (strokes);
+  fn_strokes_begin_stroke (strokes);
+  for (int i = 0; i <= 20; i++)
     {
       FnStrokePoint point = { 0 };
 
-      point.x = 30 + i * 8.5;
-      point.y = 75 + ((i % 4 < 2) ? -40 : 40) * (1 - i / 60.0);
+      point.x = 50 + i * 14;
+      point.y = 118 - i * 0.6;
       point.pressure = 0.6;
-      point.t_ms = i * 20;
+      point.t_ms = 1600 + i * 15;
       fn_strokes_add_point (strokes, &point);
     }
   fn_strokes_end_stroke (strokes);
