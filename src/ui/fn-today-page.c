@@ -20,24 +20,24 @@
 
 struct _FnTodayPage
 {
-  AdwBin        parent_instance;
+  AdwBin           parent_instance;
 
   /* template children */
-  GtkLabel     *day_label;
-  GtkStack     *stack;
-  GtkLabel     *summary_label;
-  GtkListBox   *visits_list;
-  AdwStatusPage *empty_page;
+  GtkLabel        *day_label;
+  GtkStack        *stack;
+  GtkLabel        *summary_label;
+  GtkListBox      *visits_list;
+  AdwStatusPage   *empty_page;
 
   /* owned */
-  FnStore      *store;
-  GPtrArray    *rows;          /* the visits' rows, in order; borrowed widgets */
-  GCancellable *cancellable;
+  FnStore         *store;
+  GPtrArray       *rows;          /* the visits' rows, in order; borrowed widgets */
+  GCancellable    *cancellable;
   GtkNativeDialog *chooser;
-  GtkSizeGroup *states_group;  /* lines up the state columns of the rows */
-  GDate         day;
-  guint         reload_id;
-  gboolean      writing;
+  GtkSizeGroup    *states_group;  /* lines up the state columns of the rows */
+  GDate            day;
+  guint            reload_id;
+  gboolean         writing;
 };
 
 /* What the report thread needs; it opens its own connection to the store. */
