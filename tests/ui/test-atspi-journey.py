@@ -7,10 +7,12 @@
 # The caregiver's main journey driven through the accessibility tree
 # (AT-SPI), by the names and roles a screen reader reads, with the keyboard
 # where a person would use it: find a patient, write a note, sync now,
-# resolve a conflict, and the Today view. The real field-notes binary runs
-# on a temporary data folder signed in to the real field-notes-server
-# (seeded with the demo data; the sign-in is kept in a file); results are
-# checked through field-notes-cli --json and over HTTP as the office.
+# resolve a conflict, the Today view and the end-of-day report. The real
+# field-notes binary runs first offline on demo data from
+# `field-notes-cli demo-data`, then on a temporary data folder signed in to
+# the real field-notes-server (seeded with the demo data; the sign-in is kept
+# in a file); results are checked through field-notes-cli --json and over
+# HTTP as the office.
 #
 # Usage (inside Xvfb; the script starts its own session bus inside it, so
 # that the X server is outside the bus):
@@ -18,6 +20,7 @@
 #     /usr/bin/python3 test-atspi-journey.py FIELD_NOTES FIELD_NOTES_CLI FIELD_NOTES_SERVER
 # Reports in TAP; OUT_DIR, if set, receives a screenshot of the Today view.
 
+import datetime
 import json
 import os
 import shutil
@@ -175,8 +178,8 @@ class Server:
 
 
 class Client:
-    def __init__(self, root):
-        self.data_dir = os.path.join(root, 'data')
+    def __init__(self, root, name='data'):
+        self.data_dir = os.path.join(root, name)
         self.env = dict(os.environ)
         self.env['FIELD_NOTES_TOKEN_STORE'] = 'file'
         self.env['LC_ALL'] = 'C.UTF-8'
@@ -322,17 +325,13 @@ class Journey:
         self.proc = None
         self.client = Client(self.root)
 
-    def start(self):
-        self.server = Server(self.root)
-        self.client.run('login', '--server', self.server.url, '--user', 'alice',
-                        '--password-stdin', stdin=b'alice-demo\n')
-        self.client.run('sync')
-        env = dict(self.client.env)
+    def launch(self, client):
+        """Starts field-notes on @client's data folder and finds it on the bus."""
+        env = dict(client.env)
         for key in ('GTK_A11Y', 'NO_AT_BRIDGE'):
             env.pop(key, None)
-        env['FIELD_NOTES_DATA_DIR'] = self.client.data_dir
-        self.app_log = open(os.path.join(self.root, 'app.log'), 'wb')
-        self.proc = subprocess.Popen([APP, '--data-dir', self.client.data_dir], env=env,
+        self.app_log = open(os.path.join(self.root, 'app.log'), 'ab')
+        self.proc = subprocess.Popen([APP, '--data-dir', client.data_dir], env=env,
                                      stdout=self.app_log, stderr=self.app_log)
 
         def app_node():
@@ -344,6 +343,25 @@ class Journey:
 
         self.app = wait_for('the field-notes application on the accessibility bus', app_node)
         self.frame = find(self.app, 'frame', 'Field Notes')
+
+    def stop_app(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        # Wait until the bus forgets it, so that the next one is found.
+        wait_for('the app to leave the accessibility bus',
+                 lambda: all(a.name != 'field-notes' for a in tree.root.children))
+
+    def start(self):
+        self.server = Server(self.root)
+        self.client.run('login', '--server', self.server.url, '--user', 'alice',
+                        '--password-stdin', stdin=b'alice-demo\n')
+        self.client.run('sync')
+        self.launch(self.client)
         # The sync that starts with the window settles first.
         wait_for('the first sync to finish', lambda: self.client.json('status')['pending'] == 0)
         time.sleep(1)
@@ -365,6 +383,50 @@ class Journey:
             if log:
                 diag('field-notes printed:\n' + log[-3000:])
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def visits_today(client):
+    """How many live notes of @client's store are dated today, local time."""
+    today = datetime.date.today()
+    count = 0
+    for patient in client.json('patients'):
+        for note in client.json('notes', patient['id']):
+            when = datetime.datetime.strptime(note['visit_at'], '%Y-%m-%dT%H:%M:%SZ')
+            when = when.replace(tzinfo=datetime.timezone.utc).astimezone()
+            count += when.date() == today
+    return count
+
+
+def test_demo_store(j):
+    """Offline, on demo data from field-notes-cli: search and the Today view."""
+    demo = Client(j.root, 'demo')
+    demo.run('demo-data')
+    patient = demo.json('patients')[3]
+    full_name = f"{patient['given_name']} {patient['family_name']}"
+    expected = visits_today(demo)
+    j.launch(demo)
+    try:
+        key_combo('<Control>f')
+        find(j.frame, 'entry', 'Search patients and notes')
+        rawinput.typeText(patient['family_name'])
+        find(find(j.frame, 'list', 'Patients'), 'label', full_name)
+        press('Return')
+        find(j.frame, 'label', full_name, what='the patient page heading')
+        key_combo('<Control>t')
+        if expected == 0:
+            find(j.frame, 'label', 'No Visits Today')
+        else:
+            visits = find(j.frame, 'list', 'Visits')
+            wait_for(f'{expected} visits today',
+                     lambda: len(find_all(visits, 'list item')) == expected)
+        audit(j.app, 'demo today')
+    finally:
+        j.stop_app()
+
+
+def test_signed_in_app(j):
+    """The app on a store signed in to the server starts and syncs."""
+    j.start()
 
 
 def test_find_patient(j):
@@ -529,7 +591,7 @@ def test_controls_named(j):
     assert not unnamed, f'{len(unnamed)} controls without a readable name'
 
 
-TESTS = [test_find_patient, test_write_note, test_sync_now, test_today, test_export_report,
+TESTS = [test_demo_store, test_signed_in_app, test_find_patient, test_write_note, test_sync_now, test_today, test_export_report,
          test_resolve_conflict, test_controls_named]
 
 
@@ -538,7 +600,6 @@ def main():
     j = Journey()
     failed = False
     try:
-        j.start()
         for n, test in enumerate(TESTS, 1):
             name = test.__name__[5:].replace('_', ' ')
             if failed:
@@ -555,7 +616,7 @@ def main():
                 failed = test is not test_controls_named
     except Exception:
         diag(traceback.format_exc())
-        print('Bail out! could not start the app and the server', flush=True)
+        print('Bail out! the test script itself failed', flush=True)
         failed = True
     finally:
         j.close()
