@@ -29,6 +29,8 @@
 /* Big enough for a finger on a touchscreen even in half of a 1366 px
  * screen. */
 #define MIN_WIDTH       320
+#define MIN_HEIGHT      100
+#define MAX_HEIGHT      300
 #define DISPLAY_WIDTH   420
 #define DISPLAY_HEIGHT  140
 
@@ -374,6 +376,12 @@ signature_undo_action (GtkWidget  *widget,
   fn_signature_pad_undo (FN_SIGNATURE_PAD (widget));
 }
 
+static GtkSizeRequestMode
+fn_signature_pad_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 fn_signature_pad_measure (GtkWidget      *widget,
                           GtkOrientation  orientation,
@@ -385,17 +393,28 @@ fn_signature_pad_measure (GtkWidget      *widget,
 {
   FnSignaturePad *self = FN_SIGNATURE_PAD (widget);
 
-  /* A fixed height, since scrolled windows give only the minimum; the
-   * paper keeps its proportions inside whatever width comes. Shown under a
-   * note, a signature needs less room than to sign. */
+  /* Shown under a note, a signature needs less room than to sign. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = MIN_WIDTH;
       *natural = self->editable ? (int)FN_SIGNATURE_PAD_WIDTH : DISPLAY_WIDTH;
     }
+  else if (!self->editable)
+    {
+      *minimum = *natural = DISPLAY_HEIGHT;
+    }
+  else if (for_size < 0)
+    {
+      /* GTK wants no width to need more than this. */
+      *minimum = *natural = MAX_HEIGHT;
+    }
   else
     {
-      *minimum = *natural = self->editable ? (int)FN_SIGNATURE_PAD_HEIGHT : DISPLAY_HEIGHT;
+      /* The paper's proportions, as a minimum too: scrolled windows give
+       * only the minimum. */
+      *minimum = *natural = CLAMP ((int)ceil (for_size * FN_SIGNATURE_PAD_HEIGHT /
+                                              FN_SIGNATURE_PAD_WIDTH),
+                                   MIN_HEIGHT, MAX_HEIGHT);
     }
 }
 
@@ -555,6 +574,7 @@ fn_signature_pad_class_init (FnSignaturePadClass *klass)
   object_class->set_property = fn_signature_pad_set_property;
   object_class->finalize = fn_signature_pad_finalize;
 
+  widget_class->get_request_mode = fn_signature_pad_get_request_mode;
   widget_class->measure = fn_signature_pad_measure;
   widget_class->snapshot = fn_signature_pad_snapshot;
 
