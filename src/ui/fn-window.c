@@ -539,7 +539,10 @@ window_open_note_action (GtkWidget  *widget,
       g_autoptr (FnRecord) patient = fn_store_get (self->store, FN_ENTITY_PATIENT,
                                                    fn_note_get_patient_id (FN_NOTE (note)), NULL);
 
-      if (patient && close_note (self))
+      /* The note being edited could not be saved: stay with it. */
+      if (!close_note (self))
+        return;
+      if (patient)
         {
           g_set_object (&self->patient, FN_PATIENT (patient));
           fn_patient_page_set_patient (self->patient_page, FN_PATIENT (patient));
