@@ -82,6 +82,18 @@ static const char * const tables[FN_N_ENTITIES] = {
 #define PATIENT_SYNC_STATE_SQL \
   "CASE WHEN pc.patient_id IS NOT NULL THEN 2 ELSE coalesce (po.worst, 0) END"
 
+/* The same for one patient: looked up directly, which is cheap for a
+ * single row whatever the size of the outbox. */
+#define ONE_PATIENT_SYNC_STATE_SQL \
+  "CASE" \
+  " WHEN EXISTS (SELECT 1 FROM notes n JOIN conflicts c ON c.record_id = n.id" \
+  "   WHERE n.patient_id = t.id AND n.deleted = 0 AND c.deleted = 0" \
+  "   AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')) THEN 2" \
+  " WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.patient_id = t.id AND o.state = 'rejected')" \
+  "   THEN 3" \
+  " WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.patient_id = t.id) THEN 1" \
+  " ELSE 0 END"
+
 #define PATIENT_SYNC_STATE_JOINS \
   " LEFT JOIN (SELECT n.patient_id FROM conflicts c JOIN notes n ON n.id = c.record_id" \
   "   WHERE c.deleted = 0 AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')" \
@@ -329,6 +341,21 @@ build_select (FnEntity    entity,
   return g_string_free (sql, FALSE);
 }
 
+static char *
+build_select_one_patient (void)
+{
+  GString *sql = g_string_new ("SELECT t.id, t.version, t.deleted, t.clock");
+  const FnFieldSpec *fields;
+  guint n_fields;
+
+  fields = fn_entity_get_fields (FN_ENTITY_PATIENT, &n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    g_string_append_printf (sql, ", t.%s", fields[i].name);
+  g_string_append (sql, ", " ONE_PATIENT_SYNC_STATE_SQL " FROM patients t WHERE t.id = ?1");
+
+  return g_string_free (sql, FALSE);
+}
+
 /* Columns: id, version, deleted, clock, fields..., sync state. */
 static FnRecord *
 record_from_row (FnEntity      entity,
@@ -361,7 +388,8 @@ load_record (FnStore     *self,
              char       **clock_json,
              GError     **error)
 {
-  g_autofree char *sql = build_select (entity, "WHERE t.id = ?1");
+  g_autofree char *sql = entity == FN_ENTITY_PATIENT ? build_select_one_patient ()
+                                                     : build_select (entity, "WHERE t.id = ?1");
   sqlite3_stmt *stmt;
   FnRecord *record = NULL;
   int rc;
