@@ -124,12 +124,21 @@ def wait_for(what, predicate, timeout=TIMEOUT, interval=0.2):
 
 # The server and the client ------------------------------------------------
 
+def die_with_test():
+    """In a child before exec: if this script dies, so does the child."""
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Server:
     def __init__(self, root):
         self.db = os.path.join(root, 'server.db')
         self.log = open(os.path.join(root, 'server.log'), 'ab')
         self.proc = subprocess.Popen([SERVER, '--db', self.db, '--port', '0', '--seed-demo'],
-                                     stdout=subprocess.PIPE, stderr=self.log)
+                                     stdout=subprocess.PIPE, stderr=self.log,
+                                     preexec_fn=die_with_test)
         line = self.proc.stdout.readline().decode()
         assert line.startswith('listening on '), f'the server did not start: {line!r}'
         self.url = line.split()[-1]
@@ -340,7 +349,8 @@ class Journey:
             env.pop(key, None)
         self.app_log = open(os.path.join(self.root, 'app.log'), 'ab')
         self.proc = subprocess.Popen([APP, '--data-dir', client.data_dir], env=env,
-                                     stdout=self.app_log, stderr=self.app_log)
+                                     stdout=self.app_log, stderr=self.app_log,
+                                     preexec_fn=die_with_test)
 
         def app_node():
             assert self.proc.poll() is None, 'field-notes exited early'
