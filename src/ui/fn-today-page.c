@@ -37,6 +37,7 @@ struct _FnTodayPage
   GtkSizeGroup    *states_group;  /* lines up the state columns of the rows */
   GDate            day;
   guint            reload_id;
+  gboolean         stale;
   gboolean         writing;
 };
 
@@ -438,13 +439,24 @@ reload (FnTodayPage *self)
   gtk_stack_set_visible_child_name (self->stack, notes->len > 0 ? "list" : "empty");
 }
 
+/* The day is read only while the page is on screen: with a large store the
+ * window would otherwise wait for a page nobody looks at. */
+static void
+reload_when_shown (FnTodayPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    reload (self);
+  else
+    self->stale = TRUE;
+}
+
 static gboolean
 reload_idle_cb (gpointer user_data)
 {
   FnTodayPage *self = user_data;
 
   self->reload_id = 0;
-  reload (self);
+  reload_when_shown (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -588,6 +600,11 @@ fn_today_page_map (GtkWidget *widget)
 
   /* "Today" may have become yesterday while the page was hidden. */
   update_day (self);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
 }
 
 /* Coming to the page, a keyboard or screen reader user lands on the first
@@ -716,7 +733,7 @@ fn_today_page_set_store (FnTodayPage *self,
     g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self,
                              G_CONNECT_SWAPPED);
 
-  reload (self);
+  reload_when_shown (self);
 }
 
 /**
