@@ -11,6 +11,8 @@
 #include "fn-note-editor.h"
 
 #include "fn-conflict-view.h"
+#include "fn-signature-dialog.h"
+#include "fn-signature-view.h"
 
 #include <glib/gi18n.h>
 
@@ -35,6 +37,10 @@ struct _FnNoteEditor
   GtkLabel      *status_label;
   GtkRevealer   *conflict_revealer;
   GtkWidget     *resolve_button;
+  GtkWidget     *ask_signature_button;
+  GtkWidget     *signature_box;
+  FnSignatureView *signature_view;
+  GtkWidget     *edit_signed_button;
   GtkWidget     *history_box;
   GtkListBox    *history_list;
 
@@ -43,6 +49,8 @@ struct _FnNoteEditor
   FnNote        *note;     /* our working copy, never a list's object */
   GHashTable    *touched;  /* fields typed into since the last save */
   guint          autosave_id;
+  GCancellable  *cancellable;
+  gboolean       edit_signed;  /* the caregiver chose to edit a signed note */
 
   gboolean       dirty;
   gboolean       loading;
@@ -221,6 +229,61 @@ changed (FnNoteEditor *self,
   self->autosave_id = g_timeout_add (FN_NOTE_EDITOR_AUTOSAVE_MS, autosave_cb, self);
 }
 
+/* A signed note is locked until the caregiver chooses to edit it anyway. */
+static void
+set_locked (FnNoteEditor *self,
+            gboolean      locked)
+{
+  gtk_editable_set_editable (GTK_EDITABLE (self->title_row), !locked);
+  gtk_text_view_set_editable (self->body_view, !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kind_row), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->visit_row), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->final_switch), !locked);
+}
+
+/* Shows the note's signature, if it has one, and whether the stored note
+ * still says what was signed. */
+static void
+update_signature (FnNoteEditor *self)
+{
+  const char *id = self->note ? fn_record_get_id (FN_RECORD (self->note)) : NULL;
+  g_autoptr (FnSignature) signature = NULL;
+  FnSignatureCheck check = FN_SIGNATURE_CHECK_UNSIGNED;
+  gboolean locked;
+
+  if (self->store && id)
+    check = fn_store_check_signature (self->store, id, &signature, NULL);
+
+  if (signature)
+    {
+      FnRecord *record = FN_RECORD (signature);
+      g_autoptr (GBytes) blob = NULL;
+      g_autoptr (FnStrokes) strokes = NULL;
+      g_autoptr (GDateTime) captured_at = NULL;
+
+      /* The strokes may still be on their way from the office. */
+      blob = fn_store_get_blob (self->store, fn_record_get_field (record, "strokes_blob"), NULL);
+      if (blob)
+        strokes = fn_strokes_parse (blob, NULL);
+      captured_at = g_date_time_new_from_iso8601 (fn_record_get_field (record, "captured_at"),
+                                                  NULL);
+      fn_signature_view_set_signature (self->signature_view, strokes,
+                                       fn_record_get_field (record, "signer_name"),
+                                       fn_record_get_field (record, "signer_role"),
+                                       captured_at);
+      fn_signature_view_set_matches (self->signature_view,
+                                     check != FN_SIGNATURE_CHECK_NOTE_CHANGED);
+    }
+
+  locked = signature && check != FN_SIGNATURE_CHECK_NOTE_CHANGED && !self->edit_signed;
+  set_locked (self, locked);
+  gtk_widget_set_visible (self->signature_box, signature != NULL);
+  gtk_widget_set_visible (self->ask_signature_button, id && !signature);
+  gtk_widget_set_visible (self->edit_signed_button, locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.ask-signature", id && !signature);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "note.edit-signed", locked);
+}
+
 static void
 load_note (FnNoteEditor *self)
 {
@@ -257,6 +320,7 @@ load_note (FnNoteEditor *self)
   update_status (self);
   update_conflict_banner (self);
   update_history (self);
+  update_signature (self);
 }
 
 static void
@@ -415,6 +479,9 @@ on_store_changed_cb (FnNoteEditor *self,
   if (entity == FN_ENTITY_CONFLICT && self->note)
     update_history (self);
 
+  if (entity == FN_ENTITY_SIGNATURE && self->note)
+    update_signature (self);
+
   if (entity != FN_ENTITY_NOTE || !self->note)
     return;
 
@@ -452,6 +519,165 @@ on_store_changed_cb (FnNoteEditor *self,
 
   update_conflict_banner (self);
   update_status (self);
+  update_signature (self);
+}
+
+typedef struct
+{
+  FnNoteEditor *self;
+  char         *note_id;
+} SignatureRequest;
+
+static void
+signature_request_free (SignatureRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->note_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignatureRequest, signature_request_free)
+
+/* The person could not sign: the note says so, with the reason and the
+ * witness, as a paper form would. */
+static void
+record_unable_to_sign (FnNoteEditor      *self,
+                       FnSignatureResult *result)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  g_autofree char *role = fn_signature_role_to_label (result->signer_role);
+  g_autofree char *body = dup_body_text (self);
+  g_autofree char *text = NULL;
+  GtkTextIter end;
+
+  /* Translators: added to a note when the patient or relative could not
+   * sign it: name, role, reason, witness's name. */
+  text = g_strdup_printf (_("Not signed: %s (%s) was unable to sign. Reason: %s. Witness: %s."),
+                          result->signer_name, role, result->unable_reason,
+                          result->witness_name);
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (!is_blank (body))
+    gtk_text_buffer_insert (buffer, &end, "\n\n", -1);
+  gtk_text_buffer_insert (buffer, &end, text, -1);
+  fn_note_editor_save (self, NULL);
+}
+
+static void
+ask_signature_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (SignatureRequest) request = user_data;
+  FnNoteEditor *self = request->self;
+  g_autoptr (FnSignatureResult) answer = NULL;
+  g_autoptr (FnSignature) signature = NULL;
+  g_autoptr (GError) error = NULL;
+
+  answer = fn_signature_dialog_run_finish (FN_SIGNATURE_DIALOG (source), result, &error);
+  if (!answer)
+    return;
+
+  /* The dialog is modal, but the note may have gone meanwhile. */
+  if (!self->note || g_strcmp0 (fn_record_get_id (FN_RECORD (self->note)), request->note_id) != 0)
+    return;
+
+  if (!answer->strokes)
+    {
+      record_unable_to_sign (self, answer);
+      return;
+    }
+
+  signature = fn_store_add_signature (self->store, request->note_id, answer->signer_name,
+                                      answer->signer_role, answer->strokes, &error);
+  if (!signature)
+    show_error (self, error->message);
+  update_signature (self);
+}
+
+static void
+note_ask_signature_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FnNoteEditor *self = FN_NOTE_EDITOR (widget);
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (FnRecord) patient = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *patient_name = NULL;
+  SignatureRequest *request;
+  FnSignatureDialog *dialog;
+  const char *id;
+
+  if (!self->note || !self->store)
+    return;
+
+  /* What is signed is what is stored. */
+  if (!fn_note_editor_save (self, NULL))
+    return;
+  id = fn_record_get_id (FN_RECORD (self->note));
+  if (!id)
+    return;
+
+  /* Core refuses too; say it before anyone signs. */
+  conflicts = fn_store_list_conflicts (self->store, id, &error);
+  if (conflicts && conflicts->len > 0)
+    {
+      show_error (self, _("This note has two versions of its text. Resolve the conflict "
+                          "first, then ask for the signature."));
+      return;
+    }
+
+  patient = fn_store_get (self->store, FN_ENTITY_PATIENT, fn_note_get_patient_id (self->note),
+                          NULL);
+  if (patient)
+    patient_name = fn_patient_dup_display_name (FN_PATIENT (patient));
+
+  dialog = fn_signature_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)));
+  fn_signature_dialog_set_signer (dialog, patient_name, "patient");
+
+  request = g_new0 (SignatureRequest, 1);
+  request->self = g_object_ref (self);
+  request->note_id = g_strdup (id);
+  fn_signature_dialog_run_async (dialog, self->cancellable, ask_signature_cb, request);
+}
+
+static void
+on_edit_signed_response_cb (FnNoteEditor     *self,
+                            const char       *response,
+                            AdwMessageDialog *dialog)
+{
+  if (g_strcmp0 (response, "edit") != 0)
+    return;
+
+  self->edit_signed = TRUE;
+  update_signature (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+}
+
+static void
+note_edit_signed_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FnNoteEditor *self = FN_NOTE_EDITOR (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Edit a Signed Note?"),
+                                   _("The signature will then cover an earlier version of "
+                                     "this note, and the note will say so."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "edit", _("_Edit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "edit",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_edit_signed_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -460,6 +686,8 @@ fn_note_editor_dispose (GObject *object)
   FnNoteEditor *self = FN_NOTE_EDITOR (object);
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
   /* AdwBin unparents its child itself; disposing the template too would
    * unparent it twice. */
@@ -561,6 +789,12 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  gtk_widget_class_install_action (widget_class, "note.ask-signature", NULL,
+                                   note_ask_signature_action);
+  gtk_widget_class_install_action (widget_class, "note.edit-signed", NULL,
+                                   note_edit_signed_action);
+
+  g_type_ensure (FN_TYPE_SIGNATURE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldnotes/FieldNotes/ui/fn-note-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, title_row);
@@ -576,6 +810,10 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, status_label);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, conflict_revealer);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, resolve_button);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, ask_signature_button);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, signature_box);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, signature_view);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, edit_signed_button);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_box);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_list);
   gtk_widget_class_bind_template_callback (widget_class, on_title_row_changed_cb);
@@ -589,11 +827,13 @@ static void
 fn_note_editor_init (FnNoteEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   self->touched = g_hash_table_new (g_str_hash, g_str_equal);
   g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
                            G_CALLBACK (on_body_buffer_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  update_signature (self);
 }
 
 GtkWidget *
@@ -665,6 +905,7 @@ fn_note_editor_set_note (FnNoteEditor *self,
   if (note)
     self->note = FN_NOTE (fn_record_copy (FN_RECORD (note)));
   set_dirty (self, FALSE);
+  self->edit_signed = FALSE;
   g_hash_table_remove_all (self->touched);
 
   load_note (self);
@@ -714,6 +955,7 @@ fn_note_editor_save (FnNoteEditor  *self,
   g_hash_table_remove_all (self->touched);
   show_error (self, NULL);
   update_status (self);
+  update_signature (self);
   g_signal_emit (self, signals[SAVED], 0);
 
   return TRUE;

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "fn-note-editor.h"
 #include "fn-signature-dialog.h"
 #include "fn-signature-pad.h"
 #include "fn-signature-view.h"
@@ -21,6 +22,7 @@
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -658,6 +660,7 @@ test_dialog_unable (void)
   RunResult run = { 0 };
   FnSignatureDialog *dialog;
   GtkStack *stack;
+  guint n_unable = 0, n_role = 0;
 
   if (!have_x11 ())
     return;
@@ -666,9 +669,20 @@ test_dialog_unable (void)
   stack = dialog_child (dialog, "stack");
   fn_signature_dialog_set_signer (dialog, "Bob Jones", "patient");
 
+  g_signal_connect (dialog, "notify::unable-to-sign", G_CALLBACK (count_notify_cb), &n_unable);
+  g_signal_connect (dialog, "notify::signer-role", G_CALLBACK (count_notify_cb), &n_role);
+  fn_signature_dialog_set_signer (dialog, NULL, "patient");
+  g_assert_cmpuint (n_role, ==, 0);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "signature.role",
+                                                     g_variant_new_string ("caregiver")));
+  g_assert_cmpuint (n_role, ==, 1);
+  fn_signature_dialog_set_signer (dialog, NULL, "patient");
+  g_assert_cmpuint (n_role, ==, 2);
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.unable-to-sign",
                                              NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "unable");
+  g_assert_cmpuint (n_unable, ==, 1);
 
   /* A reason and a witness are needed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
@@ -817,6 +831,247 @@ test_view (void)
   destroy_window (window);
 }
 
+/* Signing a note in the editor */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      if (g_file_test (file, G_FILE_TEST_IS_DIR))
+        remove_tree (file);
+      else
+        g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_signature_dialog (gpointer data)
+{
+  return find_toplevel (FN_TYPE_SIGNATURE_DIALOG) != NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+no_signature_dialog (gpointer data)
+{
+  return find_toplevel (FN_TYPE_SIGNATURE_DIALOG) == NULL;
+}
+
+static gpointer
+editor_child (FnNoteEditor *editor,
+              const char   *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), FN_TYPE_NOTE_EDITOR, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static char *
+get_body (FnNoteEditor *editor)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (editor_child (editor, "body_view"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Scrolls @widget's scrolled window to its end, to show the signature. */
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  /* The section appeared just now: let it be measured first. */
+  spin (200);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+}
+
+static gboolean
+is_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
+body_has_not_signed (gpointer data)
+{
+  g_autofree char *body = get_body (data);
+
+  return strstr (body, "Not signed: ") != NULL;
+}
+
+static FnSignatureDialog *
+ask_for_signature (FnNoteEditor *editor)
+{
+  FnSignatureDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "note.ask-signature", NULL));
+  g_assert_true (spin_until (has_signature_dialog, NULL, WAIT_MS));
+  dialog = find_toplevel (FN_TYPE_SIGNATURE_DIALOG);
+  g_assert_true (spin_until (is_mapped, fn_signature_dialog_get_pad (dialog), WAIT_MS));
+  spin (100);
+
+  return dialog;
+}
+
+static void
+test_editor_sign (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("fn-test-signature-XXXXXX", &error);
+  g_autoptr (FnStore) store = NULL;
+  g_autoptr (GPtrArray) patients = NULL;
+  g_autoptr (GPtrArray) notes = NULL;
+  g_autoptr (FnSignature) signature = NULL;
+  g_autoptr (FnRecord) stored = NULL;
+  g_autofree Point *loops = NULL;
+  g_autofree char *body = NULL;
+  const Point flourish[] = { { 90, 160 }, { 180, 152 }, { 280, 150 }, { 380, 153 }, { 470, 160 } };
+  FnSignatureView *view;
+  FnSignatureDialog *dialog;
+  FnNoteEditor *editor;
+  GtkWindow *window;
+  const char *note_id;
+  guint n_loops;
+
+  if (!have_x11 ())
+    return;
+
+  g_assert_no_error (error);
+  store = fn_store_new (data_dir, &error);
+  g_assert_no_error (error);
+  fn_store_load_demo_data (store, 2, 6, &error);
+  g_assert_no_error (error);
+  patients = fn_store_list_patients (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (patients->len, >, 0);
+  notes = fn_store_list_notes (store, fn_record_get_id (g_ptr_array_index (patients, 0)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, >=, 2);
+
+  editor = FN_NOTE_EDITOR (fn_note_editor_new ());
+  fn_note_editor_set_store (editor, store);
+  window = show_in_window (GTK_WIDGET (editor), 900, 760);
+  fn_note_editor_set_note (editor, g_ptr_array_index (notes, 0));
+  note_id = fn_record_get_id (FN_RECORD (fn_note_editor_get_note (editor)));
+  view = editor_child (editor, "signature_view");
+  g_assert_true (gtk_widget_get_visible (editor_child (editor, "ask_signature_button")));
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "signature_box")));
+
+  /* The patient signs; the dialog knows the patient's name. */
+  dialog = ask_for_signature (editor);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog_child (dialog, "name_row"))),
+                   !=, "");
+  loops = make_loops (90, 470, 140, 95, 6, &n_loops);
+  draw_stroke (fn_signature_dialog_get_pad (dialog), loops, n_loops, 18);
+  draw_stroke (fn_signature_dialog_get_pad (dialog), flourish, G_N_ELEMENTS (flourish), 25);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
+  g_assert_true (spin_until (no_signature_dialog, NULL, WAIT_MS));
+
+  /* The dialog answers from an idle. */
+  g_assert_true (spin_until (is_shown, editor_child (editor, "signature_box"), WAIT_MS));
+  signature = fn_store_get_signature_for_note (store, note_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (signature);
+  g_assert_cmpint (fn_store_check_signature (store, note_id, NULL, NULL), ==,
+                   FN_SIGNATURE_CHECK_VALID);
+
+  /* The note shows it and is locked. */
+  g_assert_true (gtk_widget_get_visible (editor_child (editor, "signature_box")));
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "ask_signature_button")));
+  g_assert_nonnull (strstr (fn_signature_view_get_caption (view), "Signed by "));
+  g_assert_true (fn_signature_view_get_matches (view));
+  g_assert_false (gtk_text_view_get_editable (editor_child (editor, "body_view")));
+  g_assert_false (gtk_editable_get_editable (editor_child (editor, "title_row")));
+  scroll_to_end (GTK_WIDGET (view));
+  screenshot (GTK_WIDGET (window), "signed-note");
+
+  /* Editing it asks first; then the signature covers an earlier version. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "note.edit-signed", NULL));
+  g_assert_true (spin_until (has_message_dialog, NULL, WAIT_MS));
+  adw_message_dialog_response (find_toplevel (ADW_TYPE_MESSAGE_DIALOG), "edit");
+  g_assert_true (gtk_text_view_get_editable (editor_child (editor, "body_view")));
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (editor_child (editor, "body_view"));
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, " Added after signing.", -1);
+  }
+  g_assert_true (fn_note_editor_save (editor, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fn_store_check_signature (store, note_id, NULL, NULL), ==,
+                   FN_SIGNATURE_CHECK_NOTE_CHANGED);
+  g_assert_false (fn_signature_view_get_matches (view));
+  g_assert_true (gtk_widget_get_visible (editor_child (editor, "signature_box")));
+  scroll_to_end (GTK_WIDGET (view));
+  screenshot (GTK_WIDGET (window), "signed-note-edited");
+
+  /* A second note: the relative cannot sign; the note says why and who saw it. */
+  fn_note_editor_set_note (editor, g_ptr_array_index (notes, 1));
+  note_id = fn_record_get_id (FN_RECORD (fn_note_editor_get_note (editor)));
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "signature_box")));
+  g_assert_true (gtk_text_view_get_editable (editor_child (editor, "body_view")));
+  dialog = ask_for_signature (editor);
+  fn_signature_dialog_set_signer (dialog, "Bob Jones", "relative");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.unable-to-sign",
+                                             NULL));
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "reason_row")), "Away until Monday");
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "witness_row")), "Carol White");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
+  g_assert_true (spin_until (no_signature_dialog, NULL, WAIT_MS));
+  g_assert_true (spin_until (body_has_not_signed, editor, WAIT_MS));
+
+  body = get_body (editor);
+  g_assert_nonnull (strstr (body, "Not signed: Bob Jones (relative) was unable to sign. "
+                                  "Reason: Away until Monday. Witness: Carol White."));
+  stored = fn_store_get (store, FN_ENTITY_NOTE, note_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fn_note_get_body (FN_NOTE (stored)), ==, body);
+  g_assert_null (fn_store_get_signature_for_note (store, note_id, NULL));
+
+  destroy_window (window);
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  g_clear_pointer (&patients, g_ptr_array_unref);
+  g_clear_object (&signature);
+  g_clear_object (&stored);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_tree (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -830,6 +1085,7 @@ main (int   argc,
   g_test_add_func ("/ui/signature/dialog/unable", test_dialog_unable);
   g_test_add_func ("/ui/signature/dialog/cancel", test_dialog_cancel);
   g_test_add_func ("/ui/signature/view", test_view);
+  g_test_add_func ("/ui/signature/editor", test_editor_sign);
 
   return g_test_run ();
 }
