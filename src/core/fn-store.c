@@ -2771,6 +2771,7 @@ fn_store_add_signature (FnStore     *self,
   g_autoptr (GPtrArray) conflicts = NULL;
   g_autoptr (GBytes) strokes_blob = NULL;
   g_autoptr (GBytes) image_blob = NULL;
+  g_autoptr (FnStrokes) stored = NULL;
   g_autoptr (FnSignature) signature = NULL;
   g_autoptr (GPtrArray) changed = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -2816,7 +2817,10 @@ fn_store_add_signature (FnStore     *self,
     return NULL;
 
   strokes_blob = fn_strokes_serialize (strokes);
-  if (!(image_blob = fn_strokes_render_png (strokes, 900, error)))
+  /* Drawn from the strokes as stored (rounded to 1/100 unit), so that
+   * anyone can render the same image from the strokes blob. */
+  if (!(stored = fn_strokes_parse (strokes_blob, error)) ||
+      !(image_blob = fn_strokes_render_png (stored, 900, error)))
     return NULL;
   if (g_bytes_get_size (strokes_blob) > FN_MAX_BLOB_BYTES ||
       g_bytes_get_size (image_blob) > FN_MAX_BLOB_BYTES)

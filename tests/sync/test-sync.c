@@ -609,6 +609,19 @@ test_signature_reaches_second_laptop (Fixture       *f,
                                    &error);
   g_assert_true (g_bytes_equal (image, local_image));
 
+  /* The image can be drawn again from the stored strokes, byte for byte. */
+  {
+    g_autoptr (GBytes) strokes_blob = fn_store_get_blob (store2,
+                                                         fn_record_get_field (FN_RECORD (pulled),
+                                                                              "strokes_blob"),
+                                                         &error);
+    g_autoptr (FnStrokes) parsed = fn_strokes_parse (strokes_blob, &error);
+    g_autoptr (GBytes) redrawn = fn_strokes_render_png (parsed, 900, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (redrawn, image));
+  }
+
   /* Edited after signing: the signature covers an earlier version. */
   {
     g_autoptr (FnRecord) note = fn_store_get (store2, FN_ENTITY_NOTE, note_id, &error);
