@@ -58,8 +58,44 @@ fn_conflict_get_winning_value (FnConflict *self)
   return fn_record_get_field (FN_RECORD (self), "winning_value");
 }
 
+/**
+ * fn_conflict_get_losing_author:
+ *
+ * Returns: (nullable): the name of the user whose write lost, when the
+ *   server says so (an extension: a server may leave it out)
+ */
+const char *
+fn_conflict_get_losing_author (FnConflict *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "losing_author");
+}
+
+/**
+ * fn_conflict_get_winning_author:
+ *
+ * Returns: (nullable): the name of the user whose write won, when the
+ *   server says so
+ */
+const char *
+fn_conflict_get_winning_author (FnConflict *self)
+{
+  return fn_record_get_field (FN_RECORD (self), "winning_author");
+}
+
 gboolean
 fn_conflict_get_resolved (FnConflict *self)
 {
   return g_strcmp0 (fn_record_get_field (FN_RECORD (self), "resolved"), "true") == 0;
+}
+
+void
+fn_conflict_side_free (FnConflictSide *side)
+{
+  if (!side)
+    return;
+
+  g_free (side->text);
+  g_free (side->author);
+  g_clear_pointer (&side->time, g_date_time_unref);
+  g_free (side);
 }

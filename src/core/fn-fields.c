@@ -60,6 +60,10 @@ static const FnFieldSpec conflict_fields[] = {
   { "losing_value", FN_FIELD_MULTILINE, B, FALSE, NULL },
   { "winning_value", FN_FIELD_MULTILINE, B, FALSE, NULL },
   { "resolved", FN_FIELD_BOOLEAN, S, FALSE, NULL },
+  /* An extension of the reference server, not in the contract: the name of
+   * the user whose write produced each value. A server may leave them out. */
+  { "losing_author", FN_FIELD_TEXT, S, FALSE, NULL },
+  { "winning_author", FN_FIELD_TEXT, S, FALSE, NULL },
 };
 
 #undef S
@@ -172,6 +176,8 @@ fn_field_get_label (const FnFieldSpec *spec)
     { "losing_value", N_("The losing value") },
     { "winning_value", N_("The winning value") },
     { "resolved", N_("The resolved flag") },
+    { "losing_author", N_("Who wrote the losing value") },
+    { "winning_author", N_("Who wrote the winning value") },
   };
 
   g_return_val_if_fail (spec, NULL);

@@ -117,3 +117,9 @@
   "  uploaded INTEGER NOT NULL DEFAULT 0," \
   "  created_at INTEGER NOT NULL);" \
   "CREATE INDEX blobs_to_upload ON blobs (uploaded);"
+
+/* Who wrote each side of a conflict, when the server says so (an extension
+ * of the reference server; the time of each side is in the clock). */
+#define FN_STORE_MIGRATION_4 \
+  "ALTER TABLE conflicts ADD COLUMN losing_author TEXT;" \
+  "ALTER TABLE conflicts ADD COLUMN winning_author TEXT;"

@@ -58,6 +58,7 @@ static const char * const migrations[] = {
   FN_STORE_MIGRATION_1,
   FN_STORE_MIGRATION_2,
   FN_STORE_MIGRATION_3,
+  FN_STORE_MIGRATION_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FN_STORE_SCHEMA_VERSION + 1);
@@ -2393,6 +2394,35 @@ fn_store_list_conflict_history (FnStore     *self,
                        params, error);
 }
 
+/* Loads the conflict's note and its clock, and says whether this
+ * installation's write won: the clock of the note's field names the device
+ * whose write won. */
+static gboolean
+load_conflict_note (FnStore     *self,
+                    FnConflict  *conflict,
+                    FnRecord   **note,
+                    JsonObject **note_clock,
+                    gboolean    *won,
+                    GError     **error)
+{
+  g_autofree char *clock_json = NULL;
+  const char *hlc;
+  const char *node = NULL;
+
+  *note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (conflict), &clock_json,
+                       error);
+  if (!*note)
+    return FALSE;
+
+  *note_clock = parse_object (clock_json);
+  hlc = json_object_get_string_member_with_default (*note_clock,
+                                                    fn_conflict_get_field_name (conflict), NULL);
+  *won = fn_hlc_parse (hlc, NULL, NULL, &node) &&
+         g_strcmp0 (node, fn_clock_get_node_id (self->clock)) == 0;
+
+  return TRUE;
+}
+
 /**
  * fn_store_get_conflict_sides:
  * @mine: (out) (transfer full): the text this laptop wrote
@@ -2410,29 +2440,128 @@ fn_store_get_conflict_sides (FnStore     *self,
 {
   g_autoptr (FnRecord) note = NULL;
   g_autoptr (JsonObject) clock = NULL;
-  g_autofree char *clock_json = NULL;
-  const char *hlc;
-  const char *node = NULL;
   gboolean won;
 
   g_return_val_if_fail (FN_IS_STORE (self), FALSE);
   g_return_val_if_fail (FN_IS_CONFLICT (conflict), FALSE);
 
-  note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (conflict), &clock_json,
-                      error);
-  if (!note)
+  if (!load_conflict_note (self, conflict, &note, &clock, &won, error))
     return FALSE;
-
-  clock = parse_object (clock_json);
-  hlc = json_object_get_string_member_with_default (clock, fn_conflict_get_field_name (conflict),
-                                                    NULL);
-  won = fn_hlc_parse (hlc, NULL, NULL, &node) &&
-        g_strcmp0 (node, fn_clock_get_node_id (self->clock)) == 0;
 
   *mine = g_strdup (won ? fn_conflict_get_winning_value (conflict)
                         : fn_conflict_get_losing_value (conflict));
   *theirs = g_strdup (won ? fn_conflict_get_losing_value (conflict)
                           : fn_conflict_get_winning_value (conflict));
+
+  return TRUE;
+}
+
+static GDateTime *
+time_of_hlc (const char *hlc)
+{
+  g_autoptr (GDateTime) seconds = NULL;
+  gint64 ms;
+
+  if (!fn_hlc_parse (hlc, &ms, NULL, NULL) ||
+      !(seconds = g_date_time_new_from_unix_utc (ms / 1000)))
+    return NULL;
+
+  return g_date_time_add (seconds, (ms % 1000) * G_TIME_SPAN_MILLISECOND);
+}
+
+/* When @text was written. The reference server gives each value of a
+ * conflict record the clock of the write that produced it, which is earlier
+ * than the conflict record itself (its record_id is written when the
+ * conflict is recorded); a server that stamps the whole conflict record
+ * with one clock says nothing about the sides. Then the note's own clock
+ * still tells when the text it holds was last written. */
+static GDateTime *
+conflict_side_time (const char *side_clock,
+                    const char *recorded_clock,
+                    const char *text,
+                    FnRecord   *note,
+                    const char *field,
+                    JsonObject *note_clock)
+{
+  if (side_clock && recorded_clock && fn_hlc_compare (side_clock, recorded_clock) < 0)
+    return time_of_hlc (side_clock);
+
+  if (g_strcmp0 (fn_record_get_field (note, field), text) == 0)
+    return time_of_hlc (json_object_get_string_member_with_default (note_clock, field, NULL));
+
+  return NULL;
+}
+
+/**
+ * fn_store_describe_conflict:
+ * @mine: (out) (transfer full): this laptop's side
+ * @theirs: (out) (transfer full): the other side
+ *
+ * The texts of fn_store_get_conflict_sides(), with who wrote each one and
+ * when, as far as the data says. The authors come from the conflict record
+ * when the server names them (an extension of the reference server); this
+ * laptop's side is otherwise the signed-in user's. The times come from the
+ * clocks of the conflict record or of the note; either may be unknown.
+ */
+gboolean
+fn_store_describe_conflict (FnStore         *self,
+                            FnConflict      *conflict,
+                            FnConflictSide **mine,
+                            FnConflictSide **theirs,
+                            GError         **error)
+{
+  g_autoptr (FnRecord) note = NULL;
+  g_autoptr (FnRecord) stored = NULL;
+  g_autoptr (JsonObject) note_clock = NULL;
+  g_autoptr (JsonObject) clock = NULL;
+  g_autoptr (FnConflictSide) my_side = g_new0 (FnConflictSide, 1);
+  g_autoptr (FnConflictSide) their_side = g_new0 (FnConflictSide, 1);
+  g_autofree char *clock_json = NULL;
+  const char *field;
+  const char *recorded;
+  gboolean won;
+  struct
+  {
+    FnConflictSide *side;
+    const char *value;
+    const char *author;
+    const char *clock;
+  } sides[2];
+
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FN_IS_CONFLICT (conflict), FALSE);
+
+  if (!load_conflict_note (self, conflict, &note, &note_clock, &won, error) ||
+      !(stored = load_record (self, FN_ENTITY_CONFLICT, fn_record_get_id (FN_RECORD (conflict)),
+                              &clock_json, error)))
+    return FALSE;
+
+  clock = parse_object (clock_json);
+  field = fn_conflict_get_field_name (conflict);
+  recorded = json_object_get_string_member_with_default (clock, "record_id", NULL);
+
+  sides[0].side = won ? my_side : their_side;
+  sides[0].value = "winning_value";
+  sides[0].author = fn_conflict_get_winning_author (FN_CONFLICT (stored));
+  sides[1].side = won ? their_side : my_side;
+  sides[1].value = "losing_value";
+  sides[1].author = fn_conflict_get_losing_author (FN_CONFLICT (stored));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      FnConflictSide *side = sides[i].side;
+      const char *hlc = json_object_get_string_member_with_default (clock, sides[i].value, NULL);
+
+      side->text = g_strdup (fn_record_get_field (stored, sides[i].value));
+      side->author = g_strdup (sides[i].author);
+      side->time = conflict_side_time (hlc, recorded, side->text, note, field, note_clock);
+    }
+
+  if (!my_side->author)
+    my_side->author = fn_store_get_meta (self, "username");
+
+  *mine = g_steal_pointer (&my_side);
+  *theirs = g_steal_pointer (&their_side);
 
   return TRUE;
 }

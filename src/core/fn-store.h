@@ -29,7 +29,7 @@ typedef enum
   FN_STORE_ERROR_NOT_EMPTY,
 } FnStoreError;
 
-#define FN_STORE_SCHEMA_VERSION 3
+#define FN_STORE_SCHEMA_VERSION 4
 #define FN_STORE_DB_NAME "field-notes.db"
 
 /* A pending change waiting to be pushed: what the sync engine sends. */
@@ -128,6 +128,11 @@ gboolean    fn_store_get_conflict_sides (FnStore   *self,
                                        FnConflict  *conflict,
                                        char       **mine,
                                        char       **theirs,
+                                       GError     **error);
+gboolean    fn_store_describe_conflict (FnStore  *self,
+                                       FnConflict  *conflict,
+                                       FnConflictSide **mine,
+                                       FnConflictSide **theirs,
                                        GError     **error);
 gboolean    fn_store_resolve_conflict (FnStore     *self,
                                        const char  *conflict_id,

@@ -20,6 +20,7 @@ typedef struct _FnNoteList    FnNoteList;
 typedef struct _FnRecordList  FnRecordList;
 typedef struct _FnOutboxOp    FnOutboxOp;
 typedef struct _FnConflict    FnConflict;
+typedef struct _FnConflictSide FnConflictSide;
 typedef struct _FnSignature   FnSignature;
 typedef struct _FnSyncEngine  FnSyncEngine;
 typedef struct _FnSyncClient  FnSyncClient;

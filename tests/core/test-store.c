@@ -297,12 +297,57 @@ test_migrate_from_v2 (void)
 
   store = fn_store_new (dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (fn_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (fn_store_get_schema_version (store), ==, FN_STORE_SCHEMA_VERSION);
   hits = fn_store_list_patients (store, "hadd", &error);
   g_assert_cmpuint (hits->len, ==, 1);
   g_assert_cmpuint (fn_store_count_pending (store), ==, 1);
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM blobs"), ==, 0);
 
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+/* Version 4 adds who wrote each side of a conflict; a conflict stored
+ * before has no authors and keeps everything else. */
+static void
+test_migrate_from_v3 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fn-migrate3-XXXXXX", &error);
+  g_autoptr (FnStore) old = NULL;
+  g_autoptr (FnStore) store = NULL;
+  g_autoptr (FnPatient) patient = fn_patient_new ();
+  g_autoptr (FnNote) note = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autofree char *sql = NULL;
+  FnConflict *conflict;
+
+  old = fn_store_new_at_version (dir, 3, &error);
+  g_assert_no_error (error);
+  fn_record_set_field (FN_RECORD (patient), "family_name", "Haddad");
+  g_assert_true (fn_store_save (old, FN_RECORD (patient), &error));
+  note = add_note (old, patient, "Wound care", "Dressing changed.", NULL);
+  sql = g_strdup_printf ("INSERT INTO conflicts (id, version, clock, record_entity, record_id,"
+                         " field, losing_value, winning_value, resolved)"
+                         " VALUES ('6f0b7d2e-5c1a-4e8b-9a3f-0d1e2f3a4b5c', 7, '{}', 'note', '%s',"
+                         " 'body', 'Theirs', 'Dressing changed.', 'false')",
+                         fn_record_get_id (FN_RECORD (note)));
+  g_assert_cmpint (sqlite3_exec (fn_store_get_db (old), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_clear_object (&old);
+
+  store = fn_store_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fn_store_get_schema_version (store), ==, 4);
+  conflicts = fn_store_list_conflicts (store, fn_record_get_id (FN_RECORD (note)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (fn_conflict_get_losing_value (conflict), ==, "Theirs");
+  g_assert_null (fn_conflict_get_losing_author (conflict));
+  g_assert_null (fn_conflict_get_winning_author (conflict));
+  g_assert_cmpuint (fn_store_count_pending (store), ==, 2);
+
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
   g_clear_object (&store);
   remove_tree (dir);
 }
@@ -789,6 +834,61 @@ server_patient (const char *id,
                           id, version, family, phone);
 }
 
+/* A server without the reference server's extension: no authors, and one
+ * clock for the whole conflict record. This laptop's side is the signed-in
+ * user's, with the time of its write from the note's clock; nothing is
+ * made up about the other side. */
+static void
+test_conflict_sides_plain_server (Fixture       *f,
+                                  gconstpointer  data)
+{
+  const char *patient_id = "55555555-5555-4555-8555-555555555555";
+  const char *note_id = "66666666-6666-4666-8666-666666666666";
+  const char *node = fn_clock_get_node_id (fn_store_get_clock (f->store));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (FnConflictSide) mine = NULL;
+  g_autoptr (FnConflictSide) theirs = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *patient = server_patient (patient_id, 1, "Moreau", "+1 202 555 0100");
+  g_autofree char *page = NULL;
+
+  page = g_strdup_printf (
+    "[%s,"
+    " {\"entity\": \"note\", \"id\": \"%s\", \"version\": 3, \"deleted\": false,"
+    "  \"fields\": {\"patient_id\": \"%s\", \"kind\": \"visit\","
+    "   \"visit_at\": \"2025-11-27T09:00:00Z\", \"title\": \"Visit\","
+    "   \"body\": \"Laptop text.\", \"status\": \"final\"},"
+    "  \"clock\": {\"body\": \"1764240000000-0000-%s\"}},"
+    " {\"entity\": \"conflict\", \"id\": \"77777777-7777-4777-8777-777777777777\","
+    "  \"version\": 4, \"deleted\": false,"
+    "  \"fields\": {\"record_entity\": \"note\", \"record_id\": \"%s\", \"field\": \"body\","
+    "   \"losing_value\": \"Office text.\", \"winning_value\": \"Laptop text.\","
+    "   \"resolved\": false},"
+    "  \"clock\": {\"record_id\": \"1764240009000-0000-other\","
+    "   \"losing_value\": \"1764240009000-0000-other\","
+    "   \"winning_value\": \"1764240009000-0000-other\"}}]",
+    patient, note_id, patient_id, node, note_id);
+  changes = parse_array (page);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fn_store_set_meta (f->store, "username", "alice", &error));
+
+  conflicts = fn_store_list_conflicts (f->store, note_id, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (fn_store_describe_conflict (f->store, g_ptr_array_index (conflicts, 0),
+                                             &mine, &theirs, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (mine->text, ==, "Laptop text.");
+  g_assert_cmpstr (mine->author, ==, "alice");
+  g_assert_nonnull (mine->time);
+  g_assert_cmpint (g_date_time_to_unix (mine->time), ==, 1764240000);
+  g_assert_cmpstr (theirs->text, ==, "Office text.");
+  g_assert_null (theirs->author);
+  g_assert_null (theirs->time);
+}
+
 static void
 test_apply_pull (Fixture       *f,
                  gconstpointer  data)
@@ -894,6 +994,7 @@ main (int   argc,
   g_test_add_func ("/store/open/not-a-database", test_not_a_database);
   g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
+  g_test_add_func ("/store/migrate/from-v3", test_migrate_from_v3);
   ADD ("/store/crud", test_crud);
   ADD ("/store/outbox/atomic", test_outbox_atomic);
   ADD ("/store/outbox/fold", test_outbox_fold);
@@ -902,6 +1003,7 @@ main (int   argc,
   ADD ("/store/search", test_search);
   ADD ("/store/notes-order", test_notes_order);
   ADD ("/store/sync/apply-pull", test_apply_pull);
+  ADD ("/store/conflict/sides-plain-server", test_conflict_sides_plain_server);
   ADD ("/store/clock-persisted", test_clock_persisted);
   g_test_add_func ("/store/demo/load", test_demo_data);
   g_test_add_func ("/store/demo/refuses-connected", test_demo_refuses_connected);
