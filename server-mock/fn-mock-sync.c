@@ -61,6 +61,12 @@ typedef struct
   gboolean local_wins;
   char *losing;
   char *winning;
+  /* For each side, the HLC of the write that produced it and the name of
+   * the user who made that write (NULL for the server's own writes). */
+  char *losing_clock;
+  char *winning_clock;
+  char *losing_author;
+  char *winning_author;
 } Conflict;
 
 static void
@@ -95,6 +101,10 @@ conflict_free (gpointer data)
   g_clear_pointer (&conflict->server_value, json_node_unref);
   g_free (conflict->losing);
   g_free (conflict->winning);
+  g_free (conflict->losing_clock);
+  g_free (conflict->winning_clock);
+  g_free (conflict->losing_author);
+  g_free (conflict->winning_author);
   g_free (conflict);
 }
 
@@ -549,6 +559,25 @@ adjust_clock (FnMockSync  *self,
   return FALSE;
 }
 
+/* The name of the user a device belongs to; NULL for the server's own
+ * writes (demo data, admin subcommands) and for unknown devices. */
+static char *
+device_user_name (FnMockSync *self,
+                  const char *device_id)
+{
+  g_autofree char *user_id = NULL;
+  g_autoptr (FnMockUser) user = NULL;
+
+  if (!device_id || g_str_equal (device_id, SERVER_DEVICE))
+    return NULL;
+
+  user_id = fn_mock_storage_get_device_user (self->storage, device_id);
+  if (!user_id || !(user = fn_mock_storage_find_user (self->storage, NULL, user_id)))
+    return NULL;
+
+  return g_strdup (user->name);
+}
+
 static gboolean
 save_conflict (FnMockSync    *self,
                FnMockRecord  *record,
@@ -559,16 +588,29 @@ save_conflict (FnMockSync    *self,
   g_autoptr (FnMockRecord) c = fn_mock_record_new (FN_ENTITY_CONFLICT, id);
   gint64 seq = fn_mock_storage_next_seq (self->storage, error);
   const char *names[] = { "record_entity", "record_id", "field", "losing_value",
-                          "winning_value", "resolved" };
+                          "winning_value", "resolved", "losing_author", "winning_author" };
   const char *values[] = { fn_entity_to_string (record->entity), record->id, conflict->field,
-                           conflict->losing, conflict->winning, "false" };
+                           conflict->losing, conflict->winning, "false",
+                           conflict->losing_author, conflict->winning_author };
+  /* The clock of each value is the one of the write that produced it (the
+   * contract's "HLC of its last write"), so that clients can say when each
+   * side was written; the other fields are written now. */
+  const char *clocks[] = { NULL, NULL, NULL, conflict->losing_clock, conflict->winning_clock,
+                           NULL, NULL, NULL };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (values));
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (clocks));
 
   if (seq == 0)
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *clock = fn_clock_tick (self->clock);
+      g_autofree char *clock = clocks[i] ? g_strdup (clocks[i]) : fn_clock_tick (self->clock);
+
+      /* The authors are an extension: left out when nobody is known. */
+      if (!values[i] && g_str_has_suffix (names[i], "_author"))
+        continue;
 
       fn_mock_record_set_field (c, names[i], values[i], clock, SERVER_DEVICE, seq);
     }
@@ -802,6 +844,12 @@ apply_op (FnMockSync    *self,
           c->local_wins = local_wins;
           c->losing = g_strdup (local_wins ? stored->value : field->value);
           c->winning = g_strdup (local_wins ? field->value : stored->value);
+          c->losing_clock = g_strdup (local_wins ? stored->clock : field->clock);
+          c->winning_clock = g_strdup (local_wins ? field->clock : stored->clock);
+          c->losing_author = local_wins ? device_user_name (self, stored->device)
+                                        : g_strdup (user->name);
+          c->winning_author = local_wins ? g_strdup (user->name)
+                                         : device_user_name (self, stored->device);
           g_ptr_array_add (conflicts, c);
         }
 

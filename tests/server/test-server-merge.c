@@ -255,32 +255,62 @@ test_conflict_later_wins (FnTestFixture *fx,
   g_assert_cmpuint (json_array_get_length (bob_changes), ==, 0);
 }
 
-static void
-test_conflict_earlier_loses (FnTestFixture *fx,
-                             gconstpointer  data)
+static const char *
+clock_of (JsonObject *record,
+          const char *field)
+{
+  JsonObject *clock = json_object_get_object_member (record, "clock");
+
+  g_assert_nonnull (clock);
+  return json_object_get_string_member_with_default (clock, field, NULL);
+}
+
+/* Alice wrote the body offline first; the office wrote it later and pushed
+ * first. Returns the result of alice's push, a conflict; @early_clock and
+ * @late_clock get the clocks of the two writes. */
+static JsonObject *
+push_late_office_then_early_alice (FnTestFixture  *fx,
+                                   NoteSetup      *setup,
+                                   char          **early_clock,
+                                   char          **late_clock)
 {
   FnTestClient *office = fn_test_fixture_user (fx, "office");
   FnTestClient *alice = fn_test_fixture_user (fx, "alice");
-  g_auto (NoteSetup) setup = { 0 };
   g_autoptr (JsonObject) first = NULL;
-  g_autoptr (JsonObject) second = NULL;
-  g_autoptr (JsonArray) changes = NULL;
+  JsonObject *second;
   JsonObject *late_op;
   JsonObject *early_op;
-  JsonObject *entry;
-  JsonObject *conflict;
 
-  setup_note (fx, &setup);
-
-  /* Alice wrote offline first; the office wrote later and pushed first. */
-  early_op = fn_test_op_new (alice, "note", setup.note_id, setup.version,
+  early_op = fn_test_op_new (alice, "note", setup->note_id, setup->version,
                              "body", fn_test_str ("Alice's offline text"), NULL);
-  late_op = fn_test_op_new (office, "note", setup.note_id, setup.version,
+  *early_clock = g_strdup (clock_of (early_op, "body"));
+  g_usleep (2 * 1000);
+  late_op = fn_test_op_new (office, "note", setup->note_id, setup->version,
                             "body", fn_test_str ("Office correction"), NULL);
+  *late_clock = g_strdup (clock_of (late_op, "body"));
   first = fn_test_client_push_op (office, late_op);
   g_assert_cmpstr (fn_test_result_status (first), ==, "applied");
   second = fn_test_client_push_op (alice, early_op);
   g_assert_cmpstr (fn_test_result_status (second), ==, "conflict");
+
+  return second;
+}
+
+static void
+test_conflict_earlier_loses (FnTestFixture *fx,
+                             gconstpointer  data)
+{
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  g_auto (NoteSetup) setup = { 0 };
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *early_clock = NULL;
+  g_autofree char *late_clock = NULL;
+  JsonObject *entry;
+  JsonObject *conflict;
+
+  setup_note (fx, &setup);
+  second = push_late_office_then_early_alice (fx, &setup, &early_clock, &late_clock);
 
   entry = find_conflict_entry (second, "body");
   g_assert_nonnull (entry);
@@ -298,6 +328,72 @@ test_conflict_earlier_loses (FnTestFixture *fx,
   g_assert_nonnull (conflict);
   g_assert_cmpstr (fn_test_record_field (conflict, "losing_value"), ==, "Alice's offline text");
   g_assert_cmpstr (fn_test_record_field (conflict, "winning_value"), ==, "Office correction");
+}
+
+/* The reference server's extension: each side of a conflict record carries
+ * the clock of the write that produced it and, when a user made that write,
+ * the user's name (losing_author, winning_author). */
+static void
+test_conflict_sides (FnTestFixture *fx,
+                     gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (fx, "office");
+  FnTestClient *alice = fn_test_fixture_user (fx, "alice");
+  g_auto (NoteSetup) setup = { 0 };
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (JsonObject) third = NULL;
+  g_autoptr (JsonObject) patient = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *early_clock = NULL;
+  g_autofree char *late_clock = NULL;
+  g_autofree char *later_clock = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *later_op;
+  JsonObject *conflict;
+  JsonObject *fields;
+
+  setup_note (fx, &setup);
+  second = push_late_office_then_early_alice (fx, &setup, &early_clock, &late_clock);
+
+  changes = fn_test_client_pull_all (alice, NULL, NULL);
+  conflict = find_conflict_record (changes, setup.note_id, "body");
+  g_assert_nonnull (conflict);
+  g_assert_cmpstr (fn_test_record_field (conflict, "losing_value"), ==, "Alice's offline text");
+  g_assert_cmpstr (clock_of (conflict, "losing_value"), ==, early_clock);
+  g_assert_cmpstr (fn_test_record_field (conflict, "losing_author"), ==, "alice");
+  g_assert_cmpstr (fn_test_record_field (conflict, "winning_value"), ==, "Office correction");
+  g_assert_cmpstr (clock_of (conflict, "winning_value"), ==, late_clock);
+  g_assert_cmpstr (fn_test_record_field (conflict, "winning_author"), ==, "office");
+  /* Both writes came before the conflict was recorded. */
+  g_assert_cmpint (fn_hlc_compare (clock_of (conflict, "winning_value"),
+                                   clock_of (conflict, "record_id")), <, 0);
+  g_clear_pointer (&changes, json_array_unref);
+
+  /* A value the server wrote itself (an admin command) has no author: the
+   * field is left out, not made up. */
+  patient = fn_test_client_get_record (office, "patient", setup.patient_id);
+  g_assert_cmpint (fn_test_server_admin (fx->server, NULL, &out, &err, "assign",
+                                         setup.patient_id, "bob", NULL), ==, 0);
+  g_usleep (2 * 1000);
+  later_op = fn_test_op_new (office, "patient", setup.patient_id,
+                             fn_test_record_version (patient),
+                             "assigned_to", fn_test_ids (alice->user_id, NULL), NULL);
+  later_clock = g_strdup (clock_of (later_op, "assigned_to"));
+  third = fn_test_client_push_op (office, later_op);
+  g_assert_cmpstr (fn_test_result_status (third), ==, "conflict");
+
+  changes = fn_test_client_pull_all (office, NULL, NULL);
+  conflict = find_conflict_record (changes, setup.patient_id, "assigned_to");
+  g_assert_nonnull (conflict);
+  fields = json_object_get_object_member (conflict, "fields");
+  g_assert_cmpstr (fn_test_record_field (conflict, "winning_author"), ==, "office");
+  g_assert_cmpstr (clock_of (conflict, "winning_value"), ==, later_clock);
+  g_assert_true (!json_object_has_member (fields, "losing_author") ||
+                 json_object_get_null_member (fields, "losing_author"));
+  g_assert_nonnull (clock_of (conflict, "losing_value"));
+  g_assert_cmpint (fn_hlc_compare (clock_of (conflict, "losing_value"),
+                                   clock_of (conflict, "record_id")), <, 0);
 }
 
 static void
@@ -698,6 +794,7 @@ main (int   argc,
 
   ADD ("/server/merge/different-fields", test_different_fields);
   ADD ("/server/merge/conflict/later-wins", test_conflict_later_wins);
+  ADD ("/server/merge/conflict/sides", test_conflict_sides);
   ADD ("/server/merge/conflict/earlier-loses", test_conflict_earlier_loses);
   ADD ("/server/merge/conflict/same-value", test_same_value_no_conflict);
   ADD ("/server/merge/conflict/resolve", test_conflict_resolve);

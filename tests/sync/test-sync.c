@@ -432,6 +432,73 @@ test_text_conflict_kept_and_resolved (Fixture       *f,
   }
 }
 
+static gint64
+hlc_ms (const char *hlc)
+{
+  gint64 ms = 0;
+
+  g_assert_true (fn_hlc_parse (hlc, &ms, NULL, NULL));
+  return ms;
+}
+
+static gint64
+time_ms (GDateTime *time)
+{
+  g_assert_nonnull (time);
+  return g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
+}
+
+static const char *
+record_clock (JsonObject *record,
+              const char *field)
+{
+  return json_object_get_string_member (json_object_get_object_member (record, "clock"), field);
+}
+
+/* The client keeps who wrote each side of a text conflict and when, as
+ * the reference server tells it. */
+static void
+test_text_conflict_sides (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *note_id = fn_test_create_note (fn_test_fixture_user (&f->server, "office"),
+                                                  f->patient_id, "Visit", "Original text.");
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) after_office = NULL;
+  g_autoptr (JsonObject) after_laptop = NULL;
+  g_autoptr (FnConflictSide) mine = NULL;
+  g_autoptr (FnConflictSide) theirs = NULL;
+  FnConflict *conflict;
+
+  sign_in_laptop (f, "alice");
+  assert_sync_ok (f);
+
+  office_edit (f, note_id, "body", "Office text.");
+  after_office = server_record (f, "note", note_id);
+  g_usleep (5 * 1000);
+  local_edit (f, note_id, "body", "Laptop text.");
+  assert_sync_ok (f);
+  after_laptop = server_record (f, "note", note_id);
+  g_assert_cmpstr (fn_test_record_field (after_laptop, "body"), ==, "Laptop text.");
+
+  conflicts = fn_store_list_conflicts (f->store, note_id, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (fn_conflict_get_losing_author (conflict), ==, "office");
+  g_assert_cmpstr (fn_conflict_get_winning_author (conflict), ==, "alice");
+
+  g_assert_true (fn_store_describe_conflict (f->store, conflict, &mine, &theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (mine->text, ==, "Laptop text.");
+  g_assert_cmpstr (mine->author, ==, "alice");
+  g_assert_cmpint (time_ms (mine->time), ==, hlc_ms (record_clock (after_laptop, "body")));
+  g_assert_cmpstr (theirs->text, ==, "Office text.");
+  g_assert_cmpstr (theirs->author, ==, "office");
+  g_assert_cmpint (time_ms (theirs->time), ==, hlc_ms (record_clock (after_office, "body")));
+  g_assert_cmpint (time_ms (theirs->time), <, time_ms (mine->time));
+}
+
 static void
 test_merged_resolution (Fixture       *f,
                         gconstpointer  data)
@@ -977,6 +1044,7 @@ main (int   argc,
   ADD ("/sync/office-edit-pulled-fields-merge", test_office_edit_pulled_and_fields_merge);
   ADD ("/sync/pending-fields-survive-pull", test_pending_fields_survive_pull);
   ADD ("/sync/conflict/kept-and-resolved", test_text_conflict_kept_and_resolved);
+  ADD ("/sync/conflict/sides", test_text_conflict_sides);
   ADD ("/sync/conflict/merged", test_merged_resolution);
   ADD ("/sync/delete-versus-edit", test_delete_versus_edit);
   ADD ("/sync/rejected-kept", test_rejected_kept);
