@@ -759,6 +759,34 @@ write_change_in_transaction (FnStore     *self,
   return TRUE;
 }
 
+/* Makes the record's latest pending op carry @base_version when that is
+ * older than its own, so that the server checks each of the op's fields
+ * for changes made since then. */
+static gboolean
+lower_base_version (FnStore     *self,
+                    FnRecord    *record,
+                    gint64       base_version,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = get_statement (self,
+                        "UPDATE outbox SET base_version = ?3"
+                        " WHERE base_version > ?3 AND seq = (SELECT MAX(seq) FROM outbox"
+                        " WHERE record_id = ?1 AND entity = ?2 AND state = 'pending')",
+                        error);
+  if (!stmt)
+    return FALSE;
+
+  bind_text (stmt, 1, fn_record_get_id (record));
+  bind_text (stmt, 2, fn_entity_to_string (fn_record_get_entity (record)));
+  sqlite3_bind_int64 (stmt, 3, base_version);
+
+  return step_done (self, stmt, error);
+}
+
+/* @base_version: the version the change started from, or -1 for the one
+ * stored now. */
 static gboolean
 write_change (FnStore     *self,
               FnRecord    *record,
@@ -766,6 +794,7 @@ write_change (FnStore     *self,
               const char  *old_clock_json,
               GPtrArray   *changed,
               gboolean     deleted_changed,
+              gint64       base_version,
               GError     **error)
 {
   if (!fn_store_begin (self, error))
@@ -773,6 +802,7 @@ write_change (FnStore     *self,
 
   if (!write_change_in_transaction (self, record, insert, old_clock_json, changed,
                                     deleted_changed, error) ||
+      (base_version >= 0 && !lower_base_version (self, record, base_version, error)) ||
       !fn_store_commit (self, error))
     {
       if (self->in_transaction)
@@ -1140,29 +1170,19 @@ fn_store_get_schema_version (FnStore *self)
   return self->schema_version;
 }
 
-/**
- * fn_store_save:
- * @record: a new record (its id %NULL or not yet stored) or an edited copy
- *
- * Validates @record and writes it together with its outbox op in one
- * transaction. Only fields that differ from what is stored are recorded
- * for sync. On success @record has its id and the pending state; on
- * failure nothing was changed.
- */
-gboolean
-fn_store_save (FnStore   *self,
-               FnRecord  *record,
-               GError   **error)
+/* fn_store_save() and fn_store_save_from(); @base_version -1 means the
+ * version stored now. */
+static gboolean
+save_record (FnStore   *self,
+             FnRecord  *record,
+             gint64     base_version,
+             GError   **error)
 {
   g_autoptr (FnRecord) existing = NULL;
   g_autoptr (GPtrArray) changed = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *clock_json = NULL;
   FnEntity entity;
-
-  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (FN_IS_RECORD (record), FALSE);
-  g_return_val_if_fail (!self->in_transaction, FALSE);
 
   entity = fn_record_get_entity (record);
 
@@ -1219,7 +1239,56 @@ fn_store_save (FnStore   *self,
       fn_record_set_deleted (record, FALSE);
     }
 
-  return write_change (self, record, !existing, clock_json, changed, FALSE, error);
+  return write_change (self, record, !existing, clock_json, changed, FALSE,
+                       existing ? base_version : -1, error);
+}
+
+/**
+ * fn_store_save:
+ * @record: a new record (its id %NULL or not yet stored) or an edited copy
+ *
+ * Validates @record and writes it together with its outbox op in one
+ * transaction. Only fields that differ from what is stored are recorded
+ * for sync. On success @record has its id and the pending state; on
+ * failure nothing was changed.
+ */
+gboolean
+fn_store_save (FnStore   *self,
+               FnRecord  *record,
+               GError   **error)
+{
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FN_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  return save_record (self, record, -1, error);
+}
+
+/**
+ * fn_store_save_from:
+ * @record: an edited copy of a stored record
+ * @base_version: the version of the record the edit started from
+ *
+ * Like fn_store_save(), for an edit that began before the stored record
+ * last changed (a pull arrived while someone was typing): the op that
+ * syncs the change carries @base_version (or the older base of a pending
+ * op it folds into), so the server compares each field with what it had
+ * at that version. A field that was also changed there since is then a
+ * conflict the server keeps both values of, as if the pull had come after
+ * the push.
+ */
+gboolean
+fn_store_save_from (FnStore   *self,
+                    FnRecord  *record,
+                    gint64     base_version,
+                    GError   **error)
+{
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FN_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (base_version >= 0, FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  return save_record (self, record, base_version, error);
 }
 
 static gboolean
@@ -1258,7 +1327,7 @@ set_deleted (FnStore     *self,
 
   fn_record_set_deleted (record, deleted);
 
-  return write_change (self, record, FALSE, clock_json, changed, TRUE, error);
+  return write_change (self, record, FALSE, clock_json, changed, TRUE, -1, error);
 }
 
 /**
@@ -1878,6 +1947,34 @@ load_pending_names (FnStore     *self,
     }
 
   return g_steal_pointer (&names);
+}
+
+/**
+ * fn_store_is_field_pending:
+ * @field: a field name, or "deleted"
+ *
+ * Whether a local change of @field of the record has not reached the
+ * server yet. A pull never overwrites such a field, so when its value
+ * changes it was written on this laptop.
+ *
+ * Returns: %TRUE if it is pending; %FALSE if not, or with @error set if
+ *   the outbox could not be read
+ */
+gboolean
+fn_store_is_field_pending (FnStore     *self,
+                           const char  *record_id,
+                           const char  *field,
+                           GError     **error)
+{
+  g_autoptr (GHashTable) names = NULL;
+
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record_id, FALSE);
+  g_return_val_if_fail (field, FALSE);
+
+  names = load_pending_names (self, record_id, error);
+
+  return names && g_hash_table_contains (names, field);
 }
 
 static void

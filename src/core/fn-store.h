@@ -69,6 +69,14 @@ int         fn_store_get_schema_version (FnStore   *self);
 gboolean    fn_store_save             (FnStore     *self,
                                        FnRecord    *record,
                                        GError     **error);
+gboolean    fn_store_save_from        (FnStore     *self,
+                                       FnRecord    *record,
+                                       gint64       base_version,
+                                       GError     **error);
+gboolean    fn_store_is_field_pending (FnStore     *self,
+                                       const char  *record_id,
+                                       const char  *field,
+                                       GError     **error);
 gboolean    fn_store_delete           (FnStore     *self,
                                        FnEntity     entity,
                                        const char  *id,

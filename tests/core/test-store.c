@@ -979,6 +979,116 @@ test_apply_pull (Fixture       *f,
   g_assert_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND);
 }
 
+/* A pull page with one note as the server sends it, with the clock of its
+ * text. */
+static char *
+server_note (const char *id,
+             const char *patient_id,
+             int         version,
+             const char *body)
+{
+  return g_strdup_printf ("[{\"entity\": \"note\", \"id\": \"%s\", \"version\": %d,"
+                          " \"deleted\": false, \"fields\": {\"patient_id\": \"%s\","
+                          " \"kind\": \"visit\", \"visit_at\": \"2026-11-27T09:00:00Z\","
+                          " \"title\": \"Wound care\", \"body\": \"%s\", \"status\": \"draft\"},"
+                          " \"clock\": {\"body\": \"17642400%05d-0000-office\"}}]",
+                          id, version, patient_id, body, version);
+}
+
+static FnOutboxOp *
+outbox_op_for (FnStore    *store,
+               const char *record_id)
+{
+  g_autoptr (GPtrArray) ops = fn_store_list_outbox (store, NULL);
+
+  for (guint i = 0; ops && i < ops->len; i++)
+    {
+      FnOutboxOp *op = g_ptr_array_index (ops, i);
+
+      if (g_strcmp0 (op->record_id, record_id) == 0)
+        return fn_outbox_op_copy (op);
+    }
+
+  return NULL;
+}
+
+/* A text typed while a pull changed it: the op carries the version the
+ * typing started from, also when it folds, so the server sees the
+ * conflict. */
+static void
+test_save_from (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *id = "55555555-5555-4555-8555-555555555555";
+  const char *patient_id = fn_record_get_id (FN_RECORD (f->patient));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnRecord) editing = NULL;
+  g_autoptr (FnRecord) stored = NULL;
+  g_autoptr (FnOutboxOp) op = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *v5 = server_note (id, patient_id, 5, "Dressing changed.");
+  g_autofree char *v6 = server_note (id, patient_id, 6, "Dressing changed by the office.");
+
+  changes = parse_array (v5);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c1", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&changes, json_array_unref);
+  editing = fn_store_get (f->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_cmpint (fn_record_get_version (editing), ==, 5);
+
+  /* The office's text arrives while the caregiver types. */
+  changes = parse_array (v6);
+  g_assert_true (fn_store_apply_pull (f->store, changes, "c2", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (fn_store_is_field_pending (f->store, id, "body", &error));
+  g_assert_no_error (error);
+
+  fn_record_set_field (editing, "body", "Dressing changed. Skin dry.");
+  g_assert_true (fn_store_save_from (f->store, editing, 5, &error));
+  g_assert_no_error (error);
+  stored = fn_store_get (f->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_cmpstr (fn_note_get_body (FN_NOTE (stored)), ==, "Dressing changed. Skin dry.");
+  g_assert_cmpint (fn_record_get_version (stored), ==, 6);
+  g_assert_cmpint (fn_record_get_sync_state (stored), ==, FN_SYNC_STATE_PENDING);
+  op = outbox_op_for (f->store, id);
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->base_version, ==, 5);
+  g_assert_nonnull (strstr (op->fields_json, "Skin dry."));
+  g_assert_null (strstr (op->fields_json, "\"title\""));
+  g_clear_pointer (&op, fn_outbox_op_free);
+
+  /* Now the text is this laptop's to deliver; the title is not. */
+  g_assert_true (fn_store_is_field_pending (f->store, id, "body", &error));
+  g_assert_false (fn_store_is_field_pending (f->store, id, "title", &error));
+  g_assert_no_error (error);
+
+  /* Later edits fold into the op and keep the older base, whichever way
+   * they are saved. */
+  fn_record_set_field (editing, "title", "Wound care, day 2");
+  g_assert_true (fn_store_save (f->store, editing, &error));
+  fn_record_set_field (editing, "body", "Dressing changed. Skin dry. GP informed.");
+  g_assert_true (fn_store_save_from (f->store, editing, 6, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fn_store_count_pending (f->store), ==, 2);
+  op = outbox_op_for (f->store, id);
+  g_assert_cmpint (op->base_version, ==, 5);
+  g_assert_nonnull (strstr (op->fields_json, "GP informed."));
+  g_assert_nonnull (strstr (op->fields_json, "day 2"));
+  g_clear_pointer (&op, fn_outbox_op_free);
+
+  /* Like fn_store_save(), it refuses a deleted note and changes nothing. */
+  g_assert_true (fn_store_delete (f->store, FN_ENTITY_NOTE, id, &error));
+  fn_record_set_field (editing, "body", "Typed after the deletion.");
+  g_assert_false (fn_store_save_from (f->store, editing, 5, &error));
+  g_assert_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&stored);
+  stored = fn_store_get (f->store, FN_ENTITY_NOTE, id, &error);
+  g_assert_cmpstr (fn_note_get_body (FN_NOTE (stored)), ==,
+                   "Dressing changed. Skin dry. GP informed.");
+  g_assert_true (fn_store_is_field_pending (f->store, id, "deleted", &error));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1004,6 +1114,7 @@ main (int   argc,
   ADD ("/store/notes-order", test_notes_order);
   ADD ("/store/sync/apply-pull", test_apply_pull);
   ADD ("/store/conflict/sides-plain-server", test_conflict_sides_plain_server);
+  ADD ("/store/sync/save-from", test_save_from);
   ADD ("/store/clock-persisted", test_clock_persisted);
   g_test_add_func ("/store/demo/load", test_demo_data);
   g_test_add_func ("/store/demo/refuses-connected", test_demo_refuses_connected);
