@@ -30,6 +30,8 @@ struct _FnConflictView
   GtkLabel    *explanation_label;
   GtkStack    *stack;
   GtkBox      *sides_box;
+  GtkLabel    *mine_origin_label;
+  GtkLabel    *theirs_origin_label;
   GtkTextView *mine_view;
   GtkTextView *theirs_view;
   GtkLabel    *diff_label;
@@ -138,6 +140,72 @@ show_text (GtkTextView *view,
   return n_changed;
 }
 
+static gboolean
+same_day (GDateTime *a,
+          GDateTime *b)
+{
+  return g_date_time_get_year (a) == g_date_time_get_year (b) &&
+         g_date_time_get_day_of_year (a) == g_date_time_get_day_of_year (b);
+}
+
+/* When, as a caregiver says it: today, yesterday, or the date, in local
+ * time and the translation's formats. */
+static char *
+format_when (GDateTime *time,
+             GDateTime *now)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
+  g_autoptr (GDateTime) local_now = g_date_time_to_local (now);
+  g_autoptr (GDateTime) yesterday = g_date_time_add_days (local_now, -1);
+
+  if (same_day (local, local_now))
+    /* Translators: when a version of a note was written, see g_date_time_format(). */
+    return g_date_time_format (local, _("today at %H:%M"));
+  if (same_day (local, yesterday))
+    /* Translators: when a version of a note was written, see g_date_time_format(). */
+    return g_date_time_format (local, _("yesterday at %H:%M"));
+
+  /* Translators: a date and time, see g_date_time_format(). */
+  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
+}
+
+char *
+fn_conflict_describe_origin (const char *author,
+                             GDateTime  *time,
+                             GDateTime  *now)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (now, NULL);
+
+  if (author && !*author)
+    author = NULL;
+  if (time)
+    when = format_when (time, now);
+
+  if (author && when)
+    /* Translators: who wrote a version of a conflicting note, then when:
+     * "alice, today at 14:05". */
+    return g_strdup_printf (C_("conflict origin", "%s, %s"), author, when);
+  if (when)
+    /* Translators: when a version of a conflicting note was written, by
+     * someone the office did not name: "Written today at 14:05". */
+    return g_strdup_printf (C_("conflict origin", "Written %s"), when);
+
+  return g_strdup (author);
+}
+
+static void
+show_origin (GtkLabel       *label,
+             FnConflictSide *side,
+             GDateTime      *now)
+{
+  g_autofree char *text = fn_conflict_describe_origin (side->author, side->time, now);
+
+  gtk_label_set_text (label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
+
 static void
 show_error (FnConflictView *self,
             const char     *message)
@@ -154,6 +222,9 @@ load_next (FnConflictView *self)
   g_autoptr (GArray) theirs_changed = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (FnRecord) note = NULL;
+  g_autoptr (FnConflictSide) mine = NULL;
+  g_autoptr (FnConflictSide) theirs = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *heading = NULL;
   g_autofree char *diff = NULL;
   const char *field;
@@ -174,12 +245,15 @@ load_next (FnConflictView *self)
     return FALSE;
 
   self->conflict = g_object_ref (g_ptr_array_index (conflicts, 0));
-  if (!fn_store_get_conflict_sides (self->store, self->conflict, &self->mine, &self->theirs,
-                                    &error))
+  if (!fn_store_describe_conflict (self->store, self->conflict, &mine, &theirs, &error))
     {
       show_error (self, error->message);
       return TRUE;
     }
+  self->mine = g_steal_pointer (&mine->text);
+  self->theirs = g_steal_pointer (&theirs->text);
+  show_origin (self->mine_origin_label, mine, now);
+  show_origin (self->theirs_origin_label, theirs, now);
 
   note = fn_store_get (self->store, FN_ENTITY_NOTE, self->note_id, NULL);
   title = note ? fn_note_get_title (FN_NOTE (note)) : NULL;
@@ -373,6 +447,8 @@ fn_conflict_view_class_init (FnConflictViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, stack);
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, sides_box);
+  gtk_widget_class_bind_template_child (widget_class, FnConflictView, mine_origin_label);
+  gtk_widget_class_bind_template_child (widget_class, FnConflictView, theirs_origin_label);
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, mine_view);
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, theirs_view);
   gtk_widget_class_bind_template_child (widget_class, FnConflictView, diff_label);

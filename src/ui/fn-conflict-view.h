@@ -31,6 +31,12 @@ void        fn_line_diff                 (const char     *a,
                                           GArray        **a_changed,
                                           GArray        **b_changed);
 
+/* Who wrote one side and when, in words ("alice, today at 14:05"); NULL
+ * when neither is known. */
+char       *fn_conflict_describe_origin  (const char     *author,
+                                          GDateTime      *time,
+                                          GDateTime      *now);
+
 guint       fn_conflict_history_fill     (GtkListBox     *list,
                                           FnStore        *store,
                                           FnEntity        entity,

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "fn-conflict-view.h"
 #include "fn-preferences-window.h"
 #include "fn-store-private.h"
 #include "fn-welcome-window.h"
@@ -346,6 +347,37 @@ test_welcome (Fixture       *fixture,
   g_assert_finalize_object (welcome);
 }
 
+/* Who wrote a version of a conflicting note and when, in German words and
+ * formats. */
+static void
+test_conflict_origin (void)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr (GDateTime) now = g_date_time_new (tz, 2026, 11, 28, 18, 30, 0);
+  g_autoptr (GDateTime) today = g_date_time_new (tz, 2026, 11, 28, 14, 5, 0);
+  g_autoptr (GDateTime) yesterday = g_date_time_new (tz, 2026, 11, 27, 9, 12, 0);
+  g_autoptr (GDateTime) earlier = g_date_time_new (tz, 2026, 11, 3, 8, 0, 0);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+
+  if (!have_german)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is missing: run tools/install-deps");
+      return;
+    }
+
+  a = fn_conflict_describe_origin ("alice", today, now);
+  g_assert_cmpstr (a, ==, "alice, heute um 14:05");
+  b = fn_conflict_describe_origin (NULL, yesterday, now);
+  g_assert_cmpstr (b, ==, "Geschrieben gestern um 09:12");
+  c = fn_conflict_describe_origin ("office", earlier, now);
+  g_assert_cmpstr (c, ==, "office, 3. November 2026 um 08:00");
+  d = fn_conflict_describe_origin (NULL, NULL, now);
+  g_assert_null (d);
+}
+
 static void
 test_cli_help (void)
 {
@@ -412,6 +444,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/l10n/welcome", Fixture, NULL, fixture_set_up, test_welcome, fixture_tear_down);
   g_test_add_func ("/ui/l10n/cli-help", test_cli_help);
+  g_test_add_func ("/ui/l10n/conflict-origin", test_conflict_origin);
 
   return g_test_run ();
 }

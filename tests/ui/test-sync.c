@@ -621,6 +621,18 @@ test_conflict (Fixture       *f,
   g_assert_cmpstr (mine, ==, "Dressing changed.\nSkin around the wound is dry.\nNext visit Tuesday.");
   g_assert_cmpstr (theirs, ==,
                    "Dressing changed.\nSkin around the wound is red; GP informed.\nNext visit Monday.");
+  /* Under each heading, who wrote that version and when, as text. */
+  {
+    GtkWidget *mine_origin = inner_child (view, FN_TYPE_CONFLICT_VIEW, "mine_origin_label");
+    GtkWidget *theirs_origin = inner_child (view, FN_TYPE_CONFLICT_VIEW, "theirs_origin_label");
+    const char *who_when = gtk_label_get_text (GTK_LABEL (theirs_origin));
+
+    g_assert_true (gtk_widget_get_visible (theirs_origin));
+    g_assert_true (g_str_has_prefix (who_when, "office, "));
+    g_assert_true (strstr (who_when, "today at ") || strstr (who_when, "yesterday at "));
+    g_assert_true (gtk_widget_get_visible (mine_origin));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (mine_origin)), "alice, "));
+  }
   if (choice == KEEP_MINE)
     {
       screenshot (f, "conflict");
