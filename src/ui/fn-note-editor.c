@@ -43,14 +43,19 @@ struct _FnNoteEditor
   GtkWidget     *edit_signed_button;
   GtkWidget     *history_box;
   GtkListBox    *history_list;
+  GtkRevealer   *notice_revealer;
+  GtkLabel      *notice_label;
 
   /* owned */
   FnStore       *store;
   FnNote        *note;     /* our working copy, never a list's object */
-  GHashTable    *touched;  /* fields typed into since the last save */
+  GHashTable    *touched;  /* field name → Touched, typed into since the last save */
   guint          autosave_id;
   GCancellable  *cancellable;
   gboolean       edit_signed;  /* the caregiver chose to edit a signed note */
+  gboolean       revive;       /* deleted elsewhere while being typed into */
+  gboolean       title_overtaken;  /* changed elsewhere while typed, until synced */
+  gboolean       body_overtaken;
 
   gboolean       dirty;
   gboolean       loading;
@@ -75,6 +80,24 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FnNoteEditor, fn_note_editor, ADW_TYPE_BIN)
+
+/* A field typed into since the last save: what it started from, and
+ * whether someone else changed it meanwhile. */
+typedef struct
+{
+  gint64    base_version;
+  char     *base_value;
+  gboolean  overtaken;
+} Touched;
+
+static void
+touched_free (gpointer data)
+{
+  Touched *touched = data;
+
+  g_free (touched->base_value);
+  g_free (touched);
+}
 
 static gboolean
 is_blank (const char *text)
@@ -166,6 +189,61 @@ update_conflict_banner (FnNoteEditor *self)
 }
 
 static void
+describe (GtkAccessible *accessible,
+          const char    *description)
+{
+  if (description)
+    gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description, -1);
+  else
+    gtk_accessible_reset_property (accessible, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* Says what happened under the fields being typed into: the office
+ * changed them (both texts are kept for a person to choose), or the note
+ * was deleted (it stays, with what was typed). The notice sits under the
+ * text, so that nothing above the cursor moves; the fields' accessible
+ * descriptions say the same while it shows. */
+static void
+update_notice (FnNoteEditor *self)
+{
+  const char *text = NULL;
+
+  if (self->revive)
+    text = _("This note was deleted elsewhere while you were typing. It stays, with what "
+             "you typed; delete it again if it is no longer needed.");
+  else if (self->title_overtaken && self->body_overtaken)
+    text = _("The office changed the title and the text while you were typing. Both "
+             "versions are kept: once the note has synced, you will be asked which to keep.");
+  else if (self->title_overtaken)
+    text = _("The office changed the title while you were typing. Both versions are kept: "
+             "once the note has synced, you will be asked which to keep.");
+  else if (self->body_overtaken)
+    text = _("The office changed the text of this note while you were typing. Both "
+             "versions are kept: once the note has synced, you will be asked which to keep.");
+
+  if (text)
+    gtk_label_set_text (self->notice_label, text);
+  /* Hidden as well, so that it takes no spacing when there is nothing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), text != NULL);
+  gtk_revealer_set_reveal_child (self->notice_revealer, text != NULL);
+
+  describe (GTK_ACCESSIBLE (self->title_row),
+            (self->revive || self->title_overtaken) ? text : NULL);
+  describe (GTK_ACCESSIBLE (self->body_view),
+            (self->revive || self->body_overtaken) ? text : NULL);
+}
+
+static void
+clear_notice (FnNoteEditor *self)
+{
+  self->revive = FALSE;
+  self->title_overtaken = FALSE;
+  self->body_overtaken = FALSE;
+  update_notice (self);
+}
+
+static void
 update_history (FnNoteEditor *self)
 {
   const char *id = self->note ? fn_record_get_id (FN_RECORD (self->note)) : NULL;
@@ -213,14 +291,25 @@ autosave_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The caregiver set @field to @value. The first change since the last save
+ * remembers what the field held, and in which version of the note. */
 static void
 changed (FnNoteEditor *self,
-         const char   *field)
+         const char   *field,
+         const char   *value)
 {
   if (self->loading || !self->note)
     return;
 
-  g_hash_table_add (self->touched, (gpointer)field);
+  if (!g_hash_table_contains (self->touched, field))
+    {
+      Touched *touched = g_new0 (Touched, 1);
+
+      touched->base_version = fn_record_get_version (FN_RECORD (self->note));
+      touched->base_value = g_strdup (fn_record_get_field (FN_RECORD (self->note), field));
+      g_hash_table_insert (self->touched, (gpointer)field, touched);
+    }
+  fn_record_set_field (FN_RECORD (self->note), field, value);
 
   set_dirty (self, TRUE);
   update_status (self);
@@ -329,8 +418,7 @@ on_title_row_changed_cb (FnNoteEditor *self)
   if (self->loading || !self->note)
     return;
 
-  g_object_set (self->note, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_row)), NULL);
-  changed (self, "title");
+  changed (self, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
 }
 
 static void
@@ -343,8 +431,7 @@ on_body_buffer_changed_cb (FnNoteEditor  *self,
     return;
 
   text = dup_body_text (self);
-  g_object_set (self->note, "body", text, NULL);
-  changed (self, "body");
+  changed (self, "body", text);
 }
 
 static void
@@ -355,8 +442,7 @@ on_kind_row_selected_cb (FnNoteEditor *self)
   if (self->loading || !self->note || selected >= G_N_ELEMENTS (kinds))
     return;
 
-  g_object_set (self->note, "kind", kinds[selected], NULL);
-  changed (self, "kind");
+  changed (self, "kind", kinds[selected]);
 }
 
 static void
@@ -365,10 +451,7 @@ on_final_switch_active_cb (FnNoteEditor *self)
   if (self->loading || !self->note)
     return;
 
-  g_object_set (self->note,
-                "status", gtk_switch_get_active (self->final_switch) ? "final" : "draft",
-                NULL);
-  changed (self, "status");
+  changed (self, "status", gtk_switch_get_active (self->final_switch) ? "final" : "draft");
 }
 
 static void
@@ -394,9 +477,8 @@ on_visit_time_changed_cb (FnNoteEditor *self)
 
   utc = g_date_time_to_utc (local);
   text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-  g_object_set (self->note, "visit-at", text, NULL);
+  changed (self, "visit_at", text);
   update_visit_row (self);
-  changed (self, "visit_at");
 }
 
 static gboolean
@@ -462,10 +544,41 @@ load_field (FnNoteEditor *self,
   self->loading = FALSE;
 }
 
+/* Whether the store's @value of a field being typed into came from
+ * someone else since the typing began: not what it started from, not what
+ * is typed, and not a change of this laptop still to be sent (a pull never
+ * overwrites those, so such a value was written here, by the command-line
+ * client for example). */
+static gboolean
+is_overtaken (FnNoteEditor *self,
+              const char   *field,
+              Touched      *touched,
+              const char   *value)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean pending;
+
+  if (touched->overtaken || g_strcmp0 (value, touched->base_value) == 0 ||
+      g_strcmp0 (value, fn_record_get_field (FN_RECORD (self->note), field)) == 0)
+    return FALSE;
+
+  /* When the outbox cannot be read, keeping both texts is the safe side. */
+  pending = fn_store_is_field_pending (self->store, fn_record_get_id (FN_RECORD (self->note)),
+                                       field, &error);
+  if (error)
+    g_debug ("Reading the pending changes failed: %s", error->message);
+
+  return !pending;
+}
+
 /* Someone else changed the note (a sync, the command-line client): each
  * field the caregiver has not typed into since the last save takes the new
- * value in place; the ones being edited keep what is typed, which is saved
- * as the newer change. Nothing else moves, not even the cursor. */
+ * value in place; the ones being typed into keep what is typed. When the
+ * office changed one of those meanwhile, the save sends the caregiver's
+ * text as based on the version the typing started from, so that the
+ * server keeps both texts as a conflict; the notice says so at once. A
+ * note deleted while being typed into stays, and the save brings it back.
+ * Nothing else moves, not even the cursor. */
 static void
 on_store_changed_cb (FnNoteEditor *self,
                      FnEntity      entity,
@@ -475,6 +588,7 @@ on_store_changed_cb (FnNoteEditor *self,
   static const char * const fields[] = { "title", "body", "kind", "status", "visit_at" };
   g_autoptr (FnRecord) fresh = NULL;
   const char *note_id;
+  FnSyncState state;
 
   if (entity == FN_ENTITY_CONFLICT && self->note)
     update_history (self);
@@ -495,16 +609,36 @@ on_store_changed_cb (FnNoteEditor *self,
 
   if (fn_record_get_deleted (fresh))
     {
-      fn_record_set_deleted (FN_RECORD (self->note), TRUE);
+      if (!self->dirty)
+        fn_record_set_deleted (FN_RECORD (self->note), TRUE);
+      else if (!self->revive)
+        {
+          g_debug ("Note %s deleted while being typed into", note_id);
+          self->revive = TRUE;
+          update_notice (self);
+        }
       return;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       const char *value = fn_record_get_field (fresh, fields[i]);
+      Touched *touched = g_hash_table_lookup (self->touched, fields[i]);
 
-      if (g_hash_table_contains (self->touched, fields[i]) ||
-          g_strcmp0 (value, fn_record_get_field (FN_RECORD (self->note), fields[i])) == 0)
+      if (touched)
+        {
+          if (is_overtaken (self, fields[i], touched, value))
+            {
+              g_debug ("Note %s: %s changed elsewhere while being typed", note_id, fields[i]);
+              touched->overtaken = TRUE;
+              self->title_overtaken |= g_str_equal (fields[i], "title");
+              self->body_overtaken |= g_str_equal (fields[i], "body");
+              update_notice (self);
+            }
+          continue;
+        }
+
+      if (g_strcmp0 (value, fn_record_get_field (FN_RECORD (self->note), fields[i])) == 0)
         continue;
 
       g_debug ("Note %s: %s changed in the store", note_id, fields[i]);
@@ -515,7 +649,12 @@ on_store_changed_cb (FnNoteEditor *self,
   if (!self->dirty)
     fn_record_update_from (FN_RECORD (self->note), fresh);
   fn_record_set_version (FN_RECORD (self->note), fn_record_get_version (fresh));
-  fn_record_set_sync_state (FN_RECORD (self->note), fn_record_get_sync_state (fresh));
+  state = fn_record_get_sync_state (fresh);
+  fn_record_set_sync_state (FN_RECORD (self->note), state);
+
+  /* Synced: the notice has done its work (a conflict has its own banner). */
+  if (!self->dirty && state != FN_SYNC_STATE_PENDING)
+    clear_notice (self);
 
   update_conflict_banner (self);
   update_status (self);
@@ -816,6 +955,8 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, edit_signed_button);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_box);
   gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, history_list);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FnNoteEditor, notice_label);
   gtk_widget_class_bind_template_callback (widget_class, on_title_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_final_switch_active_cb);
@@ -829,7 +970,7 @@ fn_note_editor_init (FnNoteEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
-  self->touched = g_hash_table_new (g_str_hash, g_str_equal);
+  self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, touched_free);
   g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
                            G_CALLBACK (on_body_buffer_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -907,6 +1048,7 @@ fn_note_editor_set_note (FnNoteEditor *self,
   set_dirty (self, FALSE);
   self->edit_signed = FALSE;
   g_hash_table_remove_all (self->touched);
+  clear_notice (self);
 
   load_note (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
@@ -934,6 +1076,11 @@ fn_note_editor_save (FnNoteEditor  *self,
                      GError       **error)
 {
   g_autoptr (GError) local_error = NULL;
+  const char *id;
+  gint64 base_version = -1;
+  GHashTableIter iter;
+  Touched *touched;
+  gboolean saved;
 
   g_return_val_if_fail (FN_IS_NOTE_EDITOR (self), FALSE);
 
@@ -944,7 +1091,27 @@ fn_note_editor_save (FnNoteEditor  *self,
 
   g_assert (self->store);
 
-  if (!fn_store_save (self->store, FN_RECORD (self->note), &local_error))
+  /* A field changed elsewhere while being typed: the change is based on
+   * the oldest version any such field started from. */
+  g_hash_table_iter_init (&iter, self->touched);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&touched))
+    if (touched->overtaken && (base_version < 0 || touched->base_version < base_version))
+      base_version = touched->base_version;
+
+  /* What was typed into a note deleted meanwhile brings it back; the
+   * server keeps it too, since the edit is later than the deletion. */
+  id = fn_record_get_id (FN_RECORD (self->note));
+  if (self->revive && id)
+    saved = fn_store_restore (self->store, FN_ENTITY_NOTE, id, &local_error);
+  else
+    saved = TRUE;
+
+  if (saved && base_version >= 0)
+    saved = fn_store_save_from (self->store, FN_RECORD (self->note), base_version, &local_error);
+  else if (saved)
+    saved = fn_store_save (self->store, FN_RECORD (self->note), &local_error);
+
+  if (!saved)
     {
       show_error (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -693,6 +693,242 @@ test_conflict (Fixture       *f,
   g_assert_cmpstr (on_server, ==, expected);
 }
 
+/* The caregiver keeps typing: a character at the cursor every 100 ms, so
+ * that the editor's autosave cannot run before the pull arrives. */
+typedef struct
+{
+  GtkTextBuffer *buffer;
+  guint          typed;
+} Typing;
+
+static gboolean
+keep_typing_cb (gpointer user_data)
+{
+  Typing *typing = user_data;
+
+  gtk_text_buffer_insert_at_cursor (typing->buffer, ".", -1);
+  typing->typed++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cursor_offset (GtkTextBuffer *buffer)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  return gtk_text_iter_get_offset (&iter);
+}
+
+/* An office note, synced to alice's laptop and opened with the cursor
+ * after "changed" in its first line; the caregiver types there, and a
+ * sync runs while they are still typing, after the office changed
+ * @office_field ("deleted" deletes the note). What is typed stays, with
+ * the focus, and the cursor where the typing left it (@cursor). Returns
+ * the text. */
+static char *
+sync_while_typing (Fixture     *f,
+                   const char  *office_field,
+                   const char  *office_value,
+                   char       **note_id_out,
+                   int         *cursor)
+{
+  char *typed;
+  FnNoteEditor *editor;
+  GtkTextView *body_view;
+  Typing typing = { NULL, 0 };
+  GtkTextIter iter;
+  guint typing_id;
+  const char *note_id;
+
+  *note_id_out = fn_test_create_note (fn_test_fixture_user (&f->server, "office"), f->patient_id,
+                                      "Wound care", "Dressing changed.\nNext visit Monday.");
+  note_id = *note_id_out;
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  g_assert_true (fn_window_show_patient (f->window, listed_patient (f)));
+  activate (f, "win.open-note", g_variant_new_string (note_id));
+  g_assert_true (spin_until (f, editor_shows_note, NULL, 2000));
+  editor = window_child (f, "note_editor");
+  body_view = inner_child (editor, FN_TYPE_NOTE_EDITOR, "body_view");
+  typing.buffer = gtk_text_view_get_buffer (body_view);
+  gtk_widget_grab_focus (GTK_WIDGET (body_view));
+  gtk_text_buffer_get_iter_at_offset (typing.buffer, &iter, strlen ("Dressing changed"));
+  gtk_text_buffer_place_cursor (typing.buffer, &iter);
+  gtk_text_buffer_insert_at_cursor (typing.buffer, ", skin dry", -1);
+  g_assert_true (fn_note_editor_get_dirty (editor));
+
+  /* Meanwhile at the office; the laptop pulls it while the caregiver
+   * types on. */
+  if (g_strcmp0 (office_field, "deleted") == 0)
+    {
+      FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+      g_autoptr (JsonObject) current = fn_test_client_get_record (office, "note", note_id);
+      g_autoptr (JsonObject) result = NULL;
+
+      result = fn_test_client_push_op (office,
+                                       fn_test_op_new_delete (office, "note", note_id,
+                                                              fn_test_record_version (current)));
+      g_assert_cmpstr (fn_test_result_status (result), ==, "applied");
+    }
+  else
+    office_edit (f, note_id, office_field, office_value);
+
+  typing_id = g_timeout_add (100, keep_typing_cb, &typing);
+  g_assert_true (run_sync (f));
+  g_source_remove (typing_id);
+  g_assert_true (fn_note_editor_get_dirty (editor));
+
+  typed = text_of (body_view);
+  g_assert_true (g_str_has_prefix (typed, "Dressing changed, skin dry."));
+  g_assert_true (g_str_has_suffix (typed, "\nNext visit Monday."));
+  *cursor = strlen ("Dressing changed, skin dry") + typing.typed;
+  g_assert_cmpint (cursor_offset (typing.buffer), ==, *cursor);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (body_view)));
+
+  return typed;
+}
+
+static GtkRevealer *
+editor_notice (Fixture *f)
+{
+  return inner_child (window_child (f, "note_editor"), FN_TYPE_NOTE_EDITOR, "notice_revealer");
+}
+
+static const char *
+editor_notice_text (Fixture *f)
+{
+  return gtk_label_get_text (inner_child (window_child (f, "note_editor"), FN_TYPE_NOTE_EDITOR,
+                                          "notice_label"));
+}
+
+/* The office changes the text the caregiver is typing: the typing goes on
+ * undisturbed, a notice says both versions are kept, and after the sync
+ * the note has a conflict with both texts to choose from. */
+static void
+test_typing_conflict (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *office_text = "Dressing changed.\nWound smaller; GP informed.";
+  g_autofree char *note_id = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *on_server = NULL;
+  FnNoteEditor *editor;
+  GtkTextView *body_view;
+  GtkTextBuffer *buffer;
+  FnConflictView *view;
+  int cursor;
+
+  typed = sync_while_typing (f, "body", office_text, &note_id, &cursor);
+  editor = window_child (f, "note_editor");
+  body_view = inner_child (editor, FN_TYPE_NOTE_EDITOR, "body_view");
+  buffer = gtk_text_view_get_buffer (body_view);
+
+  /* The notice, in words and for assistive technology. */
+  g_assert_true (gtk_revealer_get_reveal_child (editor_notice (f)));
+  g_assert_nonnull (strstr (editor_notice_text (f), "changed the text"));
+  g_assert_nonnull (strstr (editor_notice_text (f), "Both versions are kept"));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (body_view),
+                                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  screenshot (f, "typing-changed-at-office");
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 768);
+  screenshot (f, "typing-changed-at-office-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  g_assert_cmpint (cursor_offset (buffer), ==, cursor);
+
+  /* The save and the sync: a conflict, as if the pull had come later. */
+  g_assert_true (fn_note_editor_save (editor, NULL));
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "1 conflict");
+  g_assert_nonnull (find_with_class (GTK_WIDGET (window_child (f, "patient_page")),
+                                     "sync-conflict"));
+  g_assert_true (gtk_revealer_get_reveal_child (inner_child (editor, FN_TYPE_NOTE_EDITOR,
+                                                             "conflict_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (editor_notice (f)));
+
+  activate (f, "win.show-conflicts", g_variant_new_string (note_id));
+  view = window_child (f, "conflict_view");
+  mine = text_of (inner_child (view, FN_TYPE_CONFLICT_VIEW, "mine_view"));
+  theirs = text_of (inner_child (view, FN_TYPE_CONFLICT_VIEW, "theirs_view"));
+  g_assert_cmpstr (mine, ==, typed);
+  g_assert_cmpstr (theirs, ==, office_text);
+
+  /* The office's text was kept for this choice. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "conflict.keep-theirs", NULL));
+  g_assert_true (spin_until (f, editor_shows_note, NULL, 2000));
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "Synced");
+  g_assert_cmpuint (fn_sync_engine_get_conflicts (f->engine), ==, 0);
+  on_server = server_field (f, "note", note_id, "body");
+  g_assert_cmpstr (on_server, ==, office_text);
+  g_clear_pointer (&on_server, g_free);
+  on_server = text_of (body_view);
+  g_assert_cmpstr (on_server, ==, office_text);
+}
+
+/* A title the office changes while the caregiver types the text takes its
+ * place at once; the text and its cursor stay; no conflict follows. */
+static void
+test_typing_other_field (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *note_id = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *on_server = NULL;
+  FnNoteEditor *editor;
+  int cursor;
+
+  typed = sync_while_typing (f, "title", "Wound care, left leg", &note_id, &cursor);
+  editor = window_child (f, "note_editor");
+  g_assert_cmpstr (gtk_editable_get_text (inner_child (editor, FN_TYPE_NOTE_EDITOR, "title_row")),
+                   ==, "Wound care, left leg");
+  g_assert_false (gtk_revealer_get_reveal_child (editor_notice (f)));
+
+  g_assert_true (fn_note_editor_save (editor, NULL));
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "Synced");
+  g_assert_cmpuint (fn_sync_engine_get_conflicts (f->engine), ==, 0);
+  on_server = server_field (f, "note", note_id, "title");
+  g_assert_cmpstr (on_server, ==, "Wound care, left leg");
+  g_clear_pointer (&on_server, g_free);
+  on_server = server_field (f, "note", note_id, "body");
+  g_assert_cmpstr (on_server, ==, typed);
+}
+
+/* The office deletes the note being typed: it stays open with the text,
+ * a notice says so, and the save brings it back on the server too. */
+static void
+test_typing_deleted (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *note_id = NULL;
+  g_autofree char *typed = NULL;
+  FnTestClient *office;
+  g_autoptr (JsonObject) record = NULL;
+  int cursor;
+
+  typed = sync_while_typing (f, "deleted", NULL, &note_id, &cursor);
+  g_assert_true (editor_shows_note (f, NULL));
+  g_assert_true (gtk_revealer_get_reveal_child (editor_notice (f)));
+  g_assert_nonnull (strstr (editor_notice_text (f), "deleted"));
+  screenshot (f, "typing-deleted-at-office");
+
+  g_assert_true (fn_note_editor_save (window_child (f, "note_editor"), NULL));
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "Synced");
+  office = fn_test_fixture_user (&f->server, "office");
+  record = fn_test_client_get_record (office, "note", note_id);
+  g_assert_nonnull (record);
+  g_assert_false (json_object_get_boolean_member (record, "deleted"));
+  g_assert_cmpstr (fn_test_record_field (record, "body"), ==, typed);
+  g_assert_false (gtk_revealer_get_reveal_child (editor_notice (f)));
+}
+
 typedef struct
 {
   FnWelcomeWindow *welcome;
@@ -1252,6 +1488,9 @@ main (int   argc,
   ADD ("/ui/sync/conflict/keep-mine", test_conflict, GINT_TO_POINTER (KEEP_MINE));
   ADD ("/ui/sync/conflict/keep-theirs", test_conflict, GINT_TO_POINTER (KEEP_THEIRS));
   ADD ("/ui/sync/conflict/merged", test_conflict, GINT_TO_POINTER (MERGED));
+  ADD ("/ui/sync/typing/conflict", test_typing_conflict, NULL);
+  ADD ("/ui/sync/typing/other-field", test_typing_other_field, NULL);
+  ADD ("/ui/sync/typing/deleted", test_typing_deleted, NULL);
 
   return fn_test_run ();
 }
