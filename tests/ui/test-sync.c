@@ -632,6 +632,10 @@ test_conflict (Fixture       *f,
     g_assert_true (strstr (who_when, "today at ") || strstr (who_when, "yesterday at "));
     g_assert_true (gtk_widget_get_visible (mine_origin));
     g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (mine_origin)), "alice, "));
+    /* A screen reader hears it with each text. */
+    g_assert_true (gtk_test_accessible_has_relation (inner_child (view, FN_TYPE_CONFLICT_VIEW,
+                                                                  "theirs_view"),
+                                                     GTK_ACCESSIBLE_RELATION_DESCRIBED_BY));
   }
   if (choice == KEEP_MINE)
     {
