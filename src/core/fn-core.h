@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "fn-accounts.h"
 #include "fn-clock.h"
 #include "fn-conflict.h"
 #include "fn-connectivity.h"

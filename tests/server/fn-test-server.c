@@ -102,8 +102,13 @@ fn_test_store_result_cb (GObject      *source,
 
 /* Files */
 
-static void
-remove_tree (const char *path)
+/**
+ * fn_test_remove_tree:
+ *
+ * Removes @path and everything below it (symbolic links are not followed).
+ */
+void
+fn_test_remove_tree (const char *path)
 {
   g_autoptr (GDir) dir = NULL;
   const char *name;
@@ -116,7 +121,7 @@ remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          remove_tree (child);
+          fn_test_remove_tree (child);
         }
       g_rmdir (path);
     }
@@ -187,7 +192,7 @@ fn_test_server_free (FnTestServer *self)
     fn_test_server_kill (self);
 
   g_clear_object (&self->session);
-  remove_tree (self->dir);
+  fn_test_remove_tree (self->dir);
   g_free (self->dir);
   g_free (self->db_path);
   g_free (self->url);
@@ -1631,7 +1636,7 @@ fn_test_run (void)
 
   if (template_dir)
     {
-      remove_tree (template_dir);
+      fn_test_remove_tree (template_dir);
       g_clear_pointer (&template_dir, g_free);
     }
 

@@ -183,6 +183,7 @@ JsonNode       *fn_test_json_parse             (const char      *text);
 
 typedef gboolean (*FnTestCheckFunc) (gpointer user_data);
 
+void            fn_test_remove_tree            (const char      *path);
 gboolean        fn_test_spin_until             (FnTestCheckFunc  check,
                                                 gpointer         user_data,
                                                 guint            timeout_ms);
