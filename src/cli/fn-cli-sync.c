@@ -287,9 +287,10 @@ fn_cli_login_run (FnCli              *cli,
   g_autofree char *user = NULL;
   g_autofree char *ca_file = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *signed_in_dir = NULL;
   char *password = NULL;
   FnStore *store;
-  gboolean ok;
 
   if (!fn_cli_parse (cli, command, entries, argc, argv, 0, 0, &args, error))
     return FALSE;
@@ -317,18 +318,11 @@ fn_cli_login_run (FnCli              *cli,
   if (ca_file_arg && !(ca_file = check_ca_file (ca_file_arg, error)))
     return FALSE;
 
-  store = fn_cli_get_store (cli, error);
-  if (!store)
+  /* Each account has a folder of its own (demo data and other people's
+   * notes stay where they are); the token store it used last is there. */
+  if (!(dir = fn_accounts_dir_for (cli->data_dir, server, user, error)) ||
+      !(store = fn_cli_open_store (cli, dir, error)))
     return FALSE;
-
-  /* Say no before asking for a password that could not be used. */
-  if (fn_store_is_demo (store))
-    {
-      g_set_error_literal (error, FN_SYNC_ERROR, FN_SYNC_ERROR_DEMO_STORE,
-                           _("This data directory holds demo data, which must never reach an "
-                             "office; sign in with an empty data directory."));
-      return FALSE;
-    }
 
   tokens = fn_cli_get_tokens (cli, token_store, error);
   if (!tokens)
@@ -341,10 +335,11 @@ fn_cli_login_run (FnCli              *cli,
   if (!password)
     return FALSE;
 
-  ok = fn_sync_sign_in (store, tokens, server, user, password, ca_file, NULL, &local_error);
+  signed_in_dir = fn_accounts_sign_in (cli->data_dir, fn_token_store_get_kind (tokens), server,
+                                       user, password, ca_file, NULL, &local_error);
   free_password (password);
 
-  if (!ok)
+  if (!signed_in_dir)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -368,6 +363,8 @@ fn_cli_login_run (FnCli              *cli,
       json_builder_set_member_name (builder, "token_store");
       json_builder_add_string_value (builder,
                                      token_store_name (fn_token_store_get_kind (tokens)));
+      json_builder_set_member_name (builder, "data_dir");
+      json_builder_add_string_value (builder, signed_in_dir);
       json_builder_end_object (builder);
       fn_cli_print_json (json_builder_get_root (builder));
     }
@@ -419,7 +416,7 @@ fn_cli_logout_run (FnCli              *cli,
 
   /* Revokes the session when the server can be reached, and forgets the
    * token either way; waiting changes stay for the next sign-in. */
-  if (!fn_sync_sign_out (store, tokens, NULL, error))
+  if (!fn_accounts_sign_out (store, tokens, NULL, error))
     return FALSE;
 
   pending = fn_store_count_pending (store);

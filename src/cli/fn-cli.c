@@ -361,8 +361,9 @@ out:
 /**
  * fn_cli_get_store:
  *
- * Opens the store on first use, in the data directory chosen by --data-dir,
- * $FIELD_NOTES_DATA_DIR or the default.
+ * Opens the store on first use: the signed-in account's folder inside the
+ * data directory chosen by --data-dir, $FIELD_NOTES_DATA_DIR or the
+ * default, else that data directory itself.
  *
  * Returns: (transfer none) (nullable): the store
  */
@@ -371,7 +372,29 @@ fn_cli_get_store (FnCli   *cli,
                   GError **error)
 {
   if (!cli->store)
-    cli->store = fn_store_new (cli->data_dir, error);
+    {
+      g_autofree char *dir = fn_accounts_get_current_dir (cli->data_dir);
+
+      cli->store = fn_store_new (dir, error);
+    }
+
+  return cli->store;
+}
+
+/**
+ * fn_cli_open_store:
+ *
+ * Makes @dir's store the one later commands use.
+ *
+ * Returns: (transfer none) (nullable): the store
+ */
+FnStore *
+fn_cli_open_store (FnCli       *cli,
+                   const char  *dir,
+                   GError     **error)
+{
+  g_clear_object (&cli->store);
+  cli->store = fn_store_new (dir, error);
 
   return cli->store;
 }

@@ -59,6 +59,9 @@ int           fn_cli_exit_code         (const GError      *error);
 
 FnStore      *fn_cli_get_store         (FnCli             *cli,
                                         GError           **error);
+FnStore      *fn_cli_open_store        (FnCli             *cli,
+                                        const char        *dir,
+                                        GError           **error);
 gboolean      fn_cli_parse             (FnCli             *cli,
                                         const FnCliCommand *command,
                                         const GOptionEntry *entries,

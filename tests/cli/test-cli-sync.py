@@ -348,15 +348,66 @@ def test_login_errors(t):
     t.sync(EXIT_SIGN_IN)
 
 
-def test_demo_store_refuses_login(t):
+def login_json(t, user):
+    """Signs in as @user; returns the data directory the account was given."""
+    r = t.expect(EXIT_OK, '--json', 'login', '--server', t.server.url, '--user', user,
+                 '--password-stdin', stdin=(PASSWORDS[user] + '\n').encode())
+    return os.path.realpath(r.json()['data_dir'])
+
+
+def test_demo_store_login_gets_own_folder(t):
     t.start_server()
     t.ok('demo-data')
-    r = t.login(code=EXIT_INVALID)
-    assert 'demo' in r.err, r.err
-    assert not os.path.exists(os.path.join(t.data_dir, 'token.json'))
+    demo = {p['id'] for p in t.ok_json('patients')}
+    assert demo
+    # The demo records stay where they are; the account gets a store of its own.
+    account_dir = login_json(t, 'alice')
+    base = os.path.realpath(t.data_dir)
+    assert os.path.dirname(account_dir) == os.path.join(base, 'accounts'), account_dir
+    assert os.stat(account_dir).st_mode & 0o777 == 0o700
+    t.sync()
+    mine = {p['id'] for p in t.ok_json('patients')}
+    assert mine and not (mine & demo), (mine, demo)
+    # Fictional records never reach the office.
+    assert not (set(t.server.pull('office')) & demo)
+    t.ok('logout')
+    assert {p['id'] for p in t.ok_json('patients')} == demo
+
+
+def test_shared_laptop(t):
+    """Each account keeps a store of its own: another person sees none of
+    the first one's patients, whose waiting change stays untouched until
+    they sign in again."""
+    t.start_server()
+    assert login_json(t, 'alice') == os.path.realpath(t.data_dir)
+    t.sync()
+    alice = {p['id']: p for p in t.ok_json('patients')}
+    pid = sorted(alice)[0]
+    nid = t.ok_json('note', 'add', pid, '--title', 'Waiting for Alice',
+                    '--body', 'Written before Bob took the laptop.')['id']
+    assert t.status()['pending'] == 1
+    t.ok('logout')
+
+    bob_dir = login_json(t, 'bob')
+    assert bob_dir != os.path.realpath(t.data_dir)
+    assert t.status()['user'] == 'bob' and t.status()['pending'] == 0
+    t.sync()
+    bob = {p['id'] for p in t.ok_json('patients')}
+    assert bob and not (bob & set(alice)), (bob, set(alice))
+    t.expect(EXIT_NOT_FOUND, 'notes', pid)
+    # Bob's sync sent nothing of Alice's.
+    assert nid not in t.server.pull('office')
+    t.ok('logout')
+
+    # Alice finds her store, her waiting change in it, and sends it.
+    assert login_json(t, 'alice') == os.path.realpath(t.data_dir)
     status = t.status()
-    assert status['state'] == 'never-synced' and status['server'] is None, status
-    t.sync(EXIT_SIGN_IN)
+    assert status['user'] == 'alice' and status['pending'] == 1, status
+    t.sync()
+    assert t.server.pull('office')[nid]['fields']['title'] == 'Waiting for Alice'
+    # And Bob's store is his again at his next sign-in, in the same folder.
+    assert login_json(t, 'bob') == bob_dir
+    assert {p['id'] for p in t.ok_json('patients')} == bob
 
 
 def test_initial_sync(t):
@@ -583,8 +634,8 @@ def test_logout(t):
     assert 'Not signed in' in r.err, r.err
     assert 'Not signed in' in t.ok('logout').out
 
-    # Another account is refused for this data directory; the same one works.
-    t.login('bob', code=EXIT_INVALID)
+    # Signing in again keeps the waiting change (another account gets a
+    # store of its own: test_shared_laptop).
     t.login('alice')
     t.sync()
     assert t.status()['pending'] == 0
@@ -864,7 +915,8 @@ def test_signature_export_verify(t):
 TESTS = [
     test_help,
     test_login_errors,
-    test_demo_store_refuses_login,
+    test_demo_store_login_gets_own_folder,
+    test_shared_laptop,
     test_initial_sync,
     test_offline_edit,
     test_office_edit_pulled,
