@@ -18,12 +18,13 @@
 
 typedef struct
 {
-  char         *data_dir;
-  FnTokenStore *tokens;
-  char         *server;
-  char         *user;
-  char         *password;
-  char         *ca_file;
+  char             *data_dir;
+  FnTokenStore     *tokens;
+  FnTokenStoreKind  kind;
+  char             *server;
+  char             *user;
+  char             *password;
+  char             *ca_file;
 } Account;
 
 static void
@@ -43,18 +44,6 @@ account_free (Account *data)
   g_free (data);
 }
 
-static Account *
-account_new (FnStore      *store,
-             FnTokenStore *tokens)
-{
-  Account *data = g_new0 (Account, 1);
-
-  data->data_dir = g_strdup (fn_store_get_data_dir (store));
-  data->tokens = g_object_ref (tokens);
-
-  return data;
-}
-
 static void
 sign_in_worker (GTask        *task,
                 gpointer      source_object,
@@ -62,25 +51,28 @@ sign_in_worker (GTask        *task,
                 GCancellable *cancellable)
 {
   Account *data = task_data;
-  g_autoptr (FnStore) store = NULL;
   GError *error = NULL;
+  char *dir;
 
-  store = fn_store_new (data->data_dir, &error);
-  if (store && fn_sync_sign_in (store, data->tokens, data->server, data->user, data->password,
-                                data->ca_file, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
+  dir = fn_accounts_sign_in (data->data_dir, data->kind, data->server, data->user,
+                             data->password, data->ca_file, cancellable, &error);
+  if (dir)
+    g_task_return_pointer (task, dir, g_free);
   else
     g_task_return_error (task, error);
 }
 
 /**
  * fn_account_sign_in_async:
+ * @base_dir: (nullable): the base data folder, %NULL for the default
+ * @kind: where the account's sign-in is kept
  *
- * fn_sync_sign_in() in a thread.
+ * fn_accounts_sign_in() in a thread: the account gets its own folder
+ * below @base_dir.
  */
 void
-fn_account_sign_in_async (FnStore             *store,
-                          FnTokenStore        *tokens,
+fn_account_sign_in_async (const char          *base_dir,
+                          FnTokenStoreKind     kind,
                           const char          *server_url,
                           const char          *username,
                           const char          *password,
@@ -90,12 +82,10 @@ fn_account_sign_in_async (FnStore             *store,
                           gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  Account *data;
+  Account *data = g_new0 (Account, 1);
 
-  g_return_if_fail (FN_IS_STORE (store));
-  g_return_if_fail (FN_IS_TOKEN_STORE (tokens));
-
-  data = account_new (store, tokens);
+  data->data_dir = g_strdup (base_dir);
+  data->kind = kind;
   data->server = g_strdup (server_url);
   data->user = g_strdup (username);
   data->password = g_strdup (password);
@@ -108,13 +98,19 @@ fn_account_sign_in_async (FnStore             *store,
   g_task_run_in_thread (task, sign_in_worker);
 }
 
-gboolean
+/**
+ * fn_account_sign_in_finish:
+ *
+ * Returns: (transfer full) (nullable): the signed-in account's data folder,
+ *   or %NULL with @error set
+ */
+char *
 fn_account_sign_in_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -128,7 +124,7 @@ sign_out_worker (GTask        *task,
   GError *error = NULL;
 
   store = fn_store_new (data->data_dir, &error);
-  if (store && fn_sync_sign_out (store, data->tokens, cancellable, &error))
+  if (store && fn_accounts_sign_out (store, data->tokens, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -137,7 +133,7 @@ sign_out_worker (GTask        *task,
 /**
  * fn_account_sign_out_async:
  *
- * fn_sync_sign_out() in a thread: waiting changes stay in the store.
+ * fn_accounts_sign_out() in a thread: waiting changes stay in the store.
  */
 void
 fn_account_sign_out_async (FnStore             *store,
@@ -147,14 +143,19 @@ fn_account_sign_out_async (FnStore             *store,
                            gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
+  Account *data;
 
   g_return_if_fail (FN_IS_STORE (store));
   g_return_if_fail (FN_IS_TOKEN_STORE (tokens));
 
+  data = g_new0 (Account, 1);
+  data->data_dir = g_strdup (fn_store_get_data_dir (store));
+  data->tokens = g_object_ref (tokens);
+
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fn_account_sign_out_async);
   g_task_set_name (task, "[fn-account] sign out");
-  g_task_set_task_data (task, account_new (store, tokens), (GDestroyNotify)account_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)account_free);
   g_task_run_in_thread (task, sign_out_worker);
 }
 

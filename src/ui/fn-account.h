@@ -12,8 +12,8 @@
 
 G_BEGIN_DECLS
 
-void     fn_account_sign_in_async   (FnStore             *store,
-                                     FnTokenStore        *tokens,
+void     fn_account_sign_in_async   (const char          *base_dir,
+                                     FnTokenStoreKind     kind,
                                      const char          *server_url,
                                      const char          *username,
                                      const char          *password,
@@ -21,7 +21,7 @@ void     fn_account_sign_in_async   (FnStore             *store,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
-gboolean fn_account_sign_in_finish  (GAsyncResult        *result,
+char    *fn_account_sign_in_finish  (GAsyncResult        *result,
                                      GError             **error);
 void     fn_account_sign_out_async  (FnStore             *store,
                                      FnTokenStore        *tokens,

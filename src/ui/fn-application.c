@@ -65,17 +65,17 @@ on_settings_changed_cb (FnApplication *self,
 {
   g_autofree char *ca_file = g_settings_get_string (settings, FN_SETTINGS_CA_FILE);
 
+  if (!self->engine)
+    return;
+
   fn_sync_engine_set_interval (self->engine,
                                g_settings_get_uint (settings, FN_SETTINGS_SYNC_INTERVAL));
   fn_sync_engine_set_ca_file (self->engine, ca_file);
 }
 
-/* The engine syncs in the background as soon as the window is up; with no
- * sign-in it simply stays signed out and the notes stay on this laptop. */
-static void
-start_sync (FnApplication *self)
+static FnTokenStoreKind
+token_store_kind (FnApplication *self)
 {
-  g_autoptr (FnTokenStore) tokens = NULL;
   g_autoptr (GError) error = NULL;
   FnTokenStoreKind kind;
 
@@ -85,43 +85,86 @@ start_sync (FnApplication *self)
       kind = FN_TOKEN_STORE_SECRET_SERVICE;
     }
 
-  tokens = fn_token_store_new (kind, fn_store_get_data_dir (self->store));
-  self->tokens = g_object_ref (tokens);
-  self->engine = fn_sync_engine_new (self->store, tokens);
-  self->connectivity = fn_connectivity_new ();
+  return kind;
+}
+
+/* One account's notes, and the engine that syncs them in the background as
+ * soon as the window is up; with no sign-in the engine simply stays signed
+ * out and the notes stay on this laptop. */
+static void
+open_session (FnApplication *self,
+              FnStore       *store)
+{
+  g_assert (!self->store);
+
+  self->store = g_object_ref (store);
+  self->tokens = fn_token_store_new (token_store_kind (self), fn_store_get_data_dir (store));
+  self->engine = fn_sync_engine_new (self->store, self->tokens);
+
+  if (!self->connectivity)
+    self->connectivity = fn_connectivity_new ();
   fn_sync_engine_watch_connectivity (self->engine, self->connectivity);
 
-  self->settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  if (!self->settings)
+    {
+      self->settings = g_settings_new (FN_SETTINGS_SCHEMA_ID);
+      g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
   on_settings_changed_cb (self, NULL, self->settings);
 
   if (fn_sync_engine_get_state (self->engine) != FN_SYNC_ENGINE_SIGNED_OUT)
     fn_sync_engine_start (self->engine);
 }
 
+/* Another account takes the laptop: nothing of this one stays on screen,
+ * and its engine stops (its waiting changes wait in its folder). */
+static void
+close_session (FnApplication *self)
+{
+  g_autoptr (GList) windows = NULL;
+
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l; l = l->next)
+    {
+      if (FN_IS_WELCOME_WINDOW (l->data))
+        continue;
+      if (FN_IS_WINDOW (l->data))
+        fn_window_save (l->data);
+      gtk_window_destroy (GTK_WINDOW (l->data));
+    }
+
+  if (self->engine)
+    {
+      fn_sync_engine_shutdown (self->engine);
+      fn_sync_engine_watch_connectivity (self->engine, NULL);
+    }
+  g_clear_object (&self->engine);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->store);
+}
+
 static gboolean
 ensure_store (FnApplication *self)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (FnStore) store = NULL;
   g_autofree char *data_dir = NULL;
 
   if (self->store)
     return TRUE;
 
-  if (self->data_dir)
-    data_dir = g_strdup (self->data_dir);
-  else
-    data_dir = fn_store_default_data_dir ();
-
-  self->store = fn_store_new (data_dir, &error);
-  if (!self->store)
+  /* The account signed in last, else the base folder (demo data, or
+   * notes kept without an account, or nobody's yet). */
+  data_dir = fn_accounts_get_current_dir (self->data_dir);
+  store = fn_store_new (data_dir, &error);
+  if (!store)
     {
       show_store_error (self, data_dir, error);
       return FALSE;
     }
 
-  start_sync (self);
+  open_session (self, store);
 
   return TRUE;
 }
@@ -136,11 +179,15 @@ is_signed_in (FnApplication *self)
 
 /* First run: an empty store that belongs to nobody. A demo store, or one
  * already used without a server, opens straight to its notes; signing in
- * later goes through app.sign-in (the sync status popover). */
+ * later goes through app.sign-in (the sync status popover). An account
+ * whose owner signed out shows nothing until somebody signs in. */
 static gboolean
 needs_welcome (FnApplication *self)
 {
   g_autoptr (GPtrArray) patients = NULL;
+
+  if (fn_accounts_is_signed_out (self->store))
+    return TRUE;
 
   if (is_signed_in (self) || fn_store_is_demo (self->store))
     return FALSE;
@@ -172,19 +219,31 @@ present_main_window (FnApplication *self)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+
 static void
 on_welcome_done_cb (FnApplication   *self,
                     gboolean         signed_in,
                     FnWelcomeWindow *welcome)
 {
-  if (signed_in)
+  FnStore *store = fn_welcome_window_get_store (welcome);
+
+  if (signed_in && store)
     {
+      if (g_strcmp0 (fn_store_get_data_dir (store), fn_store_get_data_dir (self->store)) != 0)
+        {
+          g_debug ("Switching to %s", fn_store_get_data_dir (store));
+          close_session (self);
+          open_session (self, store);
+        }
+
       /* The first download is done; from now on the engine keeps up. */
       fn_sync_engine_start (self->engine);
       fn_sync_engine_sync_now (self->engine);
     }
 
-  present_main_window (self);
+  /* Without a sign-in, a signed-out account's notes are not shown. */
+  if (!fn_accounts_is_signed_out (self->store))
+    present_main_window (self);
   gtk_window_destroy (GTK_WINDOW (welcome));
 }
 
@@ -195,7 +254,8 @@ show_welcome (FnApplication *self)
   g_autofree char *ca_file = g_settings_get_string (self->settings, FN_SETTINGS_CA_FILE);
   FnWindow *main_window = find_main_window (self);
 
-  welcome = fn_welcome_window_new (GTK_APPLICATION (self), self->store, self->tokens, ca_file);
+  welcome = fn_welcome_window_new (GTK_APPLICATION (self), self->data_dir,
+                                   token_store_kind (self), self->store, ca_file);
   if (main_window)
     {
       gtk_window_set_transient_for (GTK_WINDOW (welcome), GTK_WINDOW (main_window));
@@ -204,6 +264,45 @@ show_welcome (FnApplication *self)
   g_signal_connect_object (welcome, "done", G_CALLBACK (on_welcome_done_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (welcome));
+}
+
+/* The account's notes leave the screen with its sign-out; the next person
+ * signs in to a folder of their own. */
+static gboolean
+switch_after_sign_out_cb (gpointer user_data)
+{
+  FnApplication *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnStore) store = NULL;
+  g_autofree char *data_dir = NULL;
+
+  close_session (self);
+
+  data_dir = fn_accounts_get_current_dir (self->data_dir);
+  store = fn_store_new (data_dir, &error);
+  if (!store)
+    show_store_error (self, data_dir, error);
+  else
+    {
+      open_session (self, store);
+      if (needs_welcome (self))
+        show_welcome (self);
+      else
+        present_main_window (self);
+    }
+
+  g_application_release (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_signed_out_cb (FnApplication *self)
+{
+  /* Not from inside the preferences window's signal: it is destroyed
+   * with the main window. */
+  g_application_hold (G_APPLICATION (self));
+  g_idle_add_full (G_PRIORITY_DEFAULT, switch_after_sign_out_cb, g_object_ref (self),
+                   g_object_unref);
 }
 
 static void
@@ -230,6 +329,8 @@ app_preferences_action (GSimpleAction *action,
 
   preferences = fn_preferences_window_new (GTK_WINDOW (find_main_window (self)), self->store,
                                            self->engine, self->tokens);
+  g_signal_connect_object (preferences, "signed-out", G_CALLBACK (on_signed_out_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -42,6 +42,14 @@ struct _FnPreferencesWindow
   GtkFileChooserNative *chooser;
 };
 
+enum
+{
+  SIGNED_OUT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (FnPreferencesWindow, fn_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 static void
@@ -140,6 +148,8 @@ sign_out_cb (GObject      *source,
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   if (FN_IS_WINDOW (parent))
     fn_window_show_toast (FN_WINDOW (parent), _("Signed out. Your notes stay on this laptop."));
+
+  g_signal_emit (self, signals[SIGNED_OUT], 0);
 }
 
 /**
@@ -285,6 +295,18 @@ fn_preferences_window_class_init (FnPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fn_preferences_window_dispose;
+
+  /**
+   * FnPreferencesWindow::signed-out:
+   *
+   * The sign-out is done: the account's notes are no longer to be shown.
+   */
+  signals[SIGNED_OUT] =
+    g_signal_new ("signed-out",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "prefs.sign-out", NULL, prefs_sign_out_action);
   gtk_widget_class_install_action (widget_class, "prefs.choose-ca-file", NULL,

@@ -16,11 +16,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* First run: sign in, then watch the first download, then the main window
- * (the application opens it on "done"). Signing in blocks on the network
- * and the keyring, so it runs in a thread with its own connection to the
- * store; the download is a run of a sync engine of this window's own, so
- * that Cancel can stop it without touching the application's engine. */
+/* First run, and every sign-in on a shared laptop: sign in, then watch the
+ * first download, then the main window (the application opens it on
+ * "done"). Each account has a data folder of its own, which the sign-in
+ * finds or makes in a thread (it blocks on the network and the keyring);
+ * the download is a run of a sync engine of this window's own on that
+ * folder's store, so that Cancel can stop it without touching the
+ * application's engine. */
 
 struct _FnWelcomeWindow
 {
@@ -35,15 +37,19 @@ struct _FnWelcomeWindow
   GtkLabel       *error_label;
   GtkWidget      *ca_button;
   GtkSpinner     *spinner;
+  GtkWidget      *sign_in_button;
   GtkLabel       *sign_in_label;
   GtkLabel       *download_title;
   GtkProgressBar *progress_bar;
   GtkLabel       *progress_label;
   GtkWidget      *cancel_button;
   GtkWidget      *retry_button;
+  GtkWidget      *offline_button;
 
   /* owned */
-  FnStore        *store;
+  char           *base_dir;
+  FnTokenStoreKind kind;
+  FnStore        *store;      /* the signed-in account's, once signed in */
   FnTokenStore   *tokens;
   char           *ca_file;
   GCancellable   *cancellable;
@@ -80,6 +86,8 @@ set_busy (FnWelcomeWindow *self,
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_label_set_text_with_mnemonic (self->sign_in_label, busy ? _("Signing In…") : _("_Sign In"));
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->sign_in_button),
+                               GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
   /* Not insensitive: that would take the focus out of the row. */
   gtk_editable_set_editable (GTK_EDITABLE (self->server_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->user_row), !busy);
@@ -198,8 +206,9 @@ sign_in_cb (GObject      *source,
 {
   FnWelcomeWindow *self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
 
-  if (!fn_account_sign_in_finish (result, &error))
+  if (!(dir = fn_account_sign_in_finish (result, &error)))
     {
       /* Closed: the window may be gone. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -231,6 +240,17 @@ sign_in_cb (GObject      *source,
                               g_error_matches (error, FN_SYNC_ERROR, FN_SYNC_ERROR_TLS));
       return;
     }
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->tokens);
+  self->store = fn_store_new (dir, &error);
+  if (!self->store)
+    {
+      set_busy (self, FALSE);
+      show_error (self, error->message);
+      return;
+    }
+  self->tokens = fn_token_store_new (self->kind, dir);
 
   set_busy (self, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
@@ -302,7 +322,7 @@ welcome_sign_in_action (GtkWidget  *widget,
   show_error (self, NULL);
   set_busy (self, TRUE);
 
-  fn_account_sign_in_async (self->store, self->tokens, server, user, password, self->ca_file,
+  fn_account_sign_in_async (self->base_dir, self->kind, server, user, password, self->ca_file,
                             self->cancellable, sign_in_cb, self);
 }
 
@@ -439,6 +459,7 @@ fn_welcome_window_finalize (GObject *object)
   FnWelcomeWindow *self = FN_WELCOME_WINDOW (object);
 
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->base_dir, g_free);
 
   G_OBJECT_CLASS (fn_welcome_window_parent_class)->finalize (object);
 }
@@ -482,12 +503,14 @@ fn_welcome_window_class_init (FnWelcomeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, ca_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, download_title);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, offline_button);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
 }
@@ -507,39 +530,69 @@ fn_welcome_window_init (FnWelcomeWindow *self)
 
 /**
  * fn_welcome_window_new:
+ * @base_dir: (nullable): the base data folder, %NULL for the default
+ * @kind: where a sign-in is kept
+ * @current: (nullable): the store open so far
  * @ca_file: (nullable): an extra CA certificate file to trust
  *
- * A store that was signed in before (its sign-in expired) comes with its
- * server and user name filled in.
+ * When @current's sign-in expired, its server and user name are filled
+ * in; when its owner signed out, only the server is, and the notes of
+ * @current are not offered without a sign-in.
  */
 FnWelcomeWindow *
-fn_welcome_window_new (GtkApplication *application,
-                       FnStore        *store,
-                       FnTokenStore   *tokens,
-                       const char     *ca_file)
+fn_welcome_window_new (GtkApplication   *application,
+                       const char       *base_dir,
+                       FnTokenStoreKind  kind,
+                       FnStore          *current,
+                       const char       *ca_file)
 {
   FnWelcomeWindow *self;
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
+  gboolean signed_out;
 
   g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (FN_IS_STORE (store), NULL);
-  g_return_val_if_fail (FN_IS_TOKEN_STORE (tokens), NULL);
+  g_return_val_if_fail (!current || FN_IS_STORE (current), NULL);
 
   self = g_object_new (FN_TYPE_WELCOME_WINDOW, "application", application, NULL);
-  self->store = g_object_ref (store);
-  self->tokens = g_object_ref (tokens);
+  self->base_dir = g_strdup (base_dir);
+  self->kind = kind;
   self->ca_file = (ca_file && *ca_file) ? g_strdup (ca_file) : NULL;
 
-  server = fn_store_get_meta (store, "server_url");
-  user = fn_store_get_meta (store, "username");
+  signed_out = current && fn_accounts_is_signed_out (current);
+  if (current)
+    {
+      server = fn_store_get_meta (current, "server_url");
+      /* Who used the laptop last is not shown to the next person. */
+      if (!signed_out)
+        user = fn_store_get_meta (current, "username");
+    }
   if (server)
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   if (user)
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  gtk_widget_set_visible (self->offline_button, !signed_out);
+  /* Typing starts where something is missing, never over the address. */
+  gtk_window_set_focus (GTK_WINDOW (self),
+                        GTK_WIDGET (!server ? self->server_row
+                                    : !user ? self->user_row : self->password_row));
   show_error (self, NULL);
 
   return self;
+}
+
+/**
+ * fn_welcome_window_get_store:
+ *
+ * Returns: (transfer none) (nullable): the store of the account signed in
+ *   here, %NULL before a sign-in
+ */
+FnStore *
+fn_welcome_window_get_store (FnWelcomeWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WELCOME_WINDOW (self), NULL);
+
+  return self->store;
 }
 
 /**

@@ -1129,6 +1129,24 @@ fn_window_show_patient (FnWindow  *self,
 }
 
 /**
+ * fn_window_save:
+ *
+ * Saves the note being edited and the window's size, as closing does,
+ * for a window about to be destroyed without closing (another account
+ * takes the laptop).
+ *
+ * Returns: whether the note could be saved; if not, a toast says why
+ */
+gboolean
+fn_window_save (FnWindow *self)
+{
+  g_return_val_if_fail (FN_IS_WINDOW (self), FALSE);
+
+  save_window_state (self);
+  return save_note (self);
+}
+
+/**
  * fn_window_show_toast:
  * @markup: Pango markup; escape any text a person typed
  */

@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (FnWindow, fn_window, FN, WINDOW, AdwApplicationWindow)
 FnWindow      *fn_window_new                (GtkApplication *application,
                                              FnStore        *store);
 FnStore       *fn_window_get_store          (FnWindow       *self);
+gboolean       fn_window_save               (FnWindow       *self);
 GListModel    *fn_window_get_patients       (FnWindow       *self);
 FnPatient     *fn_window_get_patient        (FnWindow       *self);
 gboolean       fn_window_show_patient       (FnWindow       *self,

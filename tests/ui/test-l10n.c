@@ -333,7 +333,8 @@ test_welcome (Fixture       *fixture,
       return;
     }
 
-  welcome = GTK_WIDGET (fn_welcome_window_new (NULL, fixture->store, fixture->tokens, NULL));
+  welcome = GTK_WIDGET (fn_welcome_window_new (NULL, fn_store_get_data_dir (fixture->store),
+                                               FN_TOKEN_STORE_FILE, fixture->store, NULL));
   g_object_ref_sink (welcome);
   gtk_window_set_default_size (GTK_WINDOW (welcome), 1366, 768);
   gtk_window_present (GTK_WINDOW (welcome));

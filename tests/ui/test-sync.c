@@ -1037,7 +1037,7 @@ test_welcome (Fixture       *f,
       g_assert_cmpuint (json_array_get_length (results), ==, 500);
     }
 
-  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, NULL);
   welcome = GTK_WIDGET (w.welcome);
   g_object_ref_sink (welcome);
   g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
@@ -1096,7 +1096,7 @@ test_welcome_offline (Fixture       *f,
   Welcome w = { NULL, 0 };
   GtkWidget *welcome;
 
-  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, NULL);
   welcome = GTK_WIDGET (w.welcome);
   g_object_ref_sink (welcome);
   g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
@@ -1112,6 +1112,67 @@ test_welcome_offline (Fixture       *f,
   /* Without a server the header says the notes stay here. */
   open_window (f, 1366, 768);
   assert_indicator (f, "On this laptop only");
+}
+
+/* A shared laptop: Alice signed out. The welcome shows her office's
+ * address but not her name, offers no way to her notes without a sign-in,
+ * and Bob signs in to a store of his own, leaving hers as it was. */
+static void
+test_welcome_next_caregiver (Fixture       *f,
+                             gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+  const char *url = fn_test_server_get_url (f->server.server);
+  g_autofree char *password = fn_test_password_for ("bob");
+  g_autofree char *bobs = fn_test_create_patient (office, "Brennan",
+                                                  fn_test_fixture_user (&f->server, "bob")->user_id,
+                                                  NULL);
+  g_autoptr (GPtrArray) patients = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *user = NULL;
+  Welcome w = { NULL, 0 };
+  GtkWidget *welcome;
+  FnStore *store;
+
+  sign_in_laptop (f, "alice");
+  g_assert_true (fn_accounts_sign_out (f->store, f->tokens, NULL, &error));
+  g_assert_no_error (error);
+
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, NULL);
+  welcome = GTK_WIDGET (w.welcome);
+  g_object_ref_sink (welcome);
+  g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
+  gtk_window_present (GTK_WINDOW (welcome));
+  g_assert_cmpstr (gtk_editable_get_text (inner_child (w.welcome, FN_TYPE_WELCOME_WINDOW,
+                                                       "server_row")), ==, url);
+  g_assert_cmpstr (gtk_editable_get_text (inner_child (w.welcome, FN_TYPE_WELCOME_WINDOW,
+                                                       "user_row")), ==, "");
+  g_assert_false (gtk_widget_get_visible (inner_child (w.welcome, FN_TYPE_WELCOME_WINDOW,
+                                                       "offline_button")));
+  screenshot_widget (welcome, "welcome-next-caregiver");
+
+  welcome_sign_in (f, &w, url, "bob", password);
+  g_assert_null (welcome_error (&w));
+  g_assert_true (spin_until (f, welcome_done, &w, WAIT_MS));
+  g_assert_cmpint (w.done, ==, 1);
+
+  store = fn_welcome_window_get_store (w.welcome);
+  g_assert_nonnull (store);
+  g_assert_cmpstr (fn_store_get_data_dir (store), !=, f->data_dir);
+  patients = fn_store_list_patients (store, NULL, NULL);
+  g_assert_cmpuint (patients->len, ==, 1);
+  g_assert_cmpstr (fn_record_get_id (g_ptr_array_index (patients, 0)), ==, bobs);
+  g_clear_pointer (&patients, g_ptr_array_unref);
+
+  /* Alice's store: still hers, and none of Bob's patients. */
+  user = fn_store_get_meta (f->store, "username");
+  g_assert_cmpstr (user, ==, "alice");
+  patients = fn_store_list_patients (f->store, NULL, NULL);
+  for (guint i = 0; i < patients->len; i++)
+    g_assert_cmpstr (fn_record_get_id (g_ptr_array_index (patients, i)), !=, bobs);
+
+  gtk_window_destroy (GTK_WINDOW (welcome));
+  g_assert_finalize_object (welcome);
 }
 
 static AdwMessageDialog *
@@ -1344,7 +1405,7 @@ test_sign_in_again (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   /* What app.sign-in opens: the same server and user, filled in. */
-  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, NULL);
   welcome = GTK_WIDGET (w.welcome);
   g_object_ref_sink (welcome);
   g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
@@ -1426,7 +1487,7 @@ test_welcome_certificate (Fixture       *f,
   url = fn_test_server_get_url (server);
   g_assert_true (g_str_has_prefix (url, "https://"));
 
-  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, NULL);
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, NULL);
   welcome = GTK_WIDGET (w.welcome);
   g_object_ref_sink (welcome);
   g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
@@ -1445,7 +1506,7 @@ test_welcome_certificate (Fixture       *f,
   /* With the organisation's certificate authority (Preferences, or the
    * ca-file setting the application passes on). */
   w.done = 0;
-  w.welcome = fn_welcome_window_new (NULL, f->store, f->tokens, certificate);
+  w.welcome = fn_welcome_window_new (NULL, f->data_dir, FN_TOKEN_STORE_FILE, f->store, certificate);
   welcome = GTK_WIDGET (w.welcome);
   g_object_ref_sink (welcome);
   g_signal_connect (welcome, "done", G_CALLBACK (on_welcome_done_cb), &w);
@@ -1483,6 +1544,7 @@ main (int   argc,
 
   ADD ("/ui/sync/welcome", test_welcome, NULL);
   ADD ("/ui/sync/welcome-offline", test_welcome_offline, NULL);
+  ADD ("/ui/sync/welcome-next-caregiver", test_welcome_next_caregiver, NULL);
   ADD ("/ui/sync/welcome-certificate", test_welcome_certificate, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/rejected", test_rejected, NULL);
