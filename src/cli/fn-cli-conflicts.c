@@ -22,8 +22,8 @@ typedef struct
   FnConflict *conflict;
   FnRecord   *note;      /* nullable: the note may be gone */
   FnRecord   *patient;   /* nullable */
-  char       *mine;
-  char       *theirs;
+  FnConflictSide *mine;
+  FnConflictSide *theirs;
 } Item;
 
 static void
@@ -32,8 +32,8 @@ item_free (Item *item)
   g_clear_object (&item->conflict);
   g_clear_object (&item->note);
   g_clear_object (&item->patient);
-  g_free (item->mine);
-  g_free (item->theirs);
+  g_clear_pointer (&item->mine, fn_conflict_side_free);
+  g_clear_pointer (&item->theirs, fn_conflict_side_free);
   g_free (item);
 }
 
@@ -76,8 +76,8 @@ list_items (FnStore  *store,
       item->conflict = g_object_ref (g_ptr_array_index (conflicts, i));
       g_ptr_array_add (items, item);
 
-      if (!fn_store_get_conflict_sides (store, item->conflict, &item->mine, &item->theirs,
-                                        error))
+      if (!fn_store_describe_conflict (store, item->conflict, &item->mine, &item->theirs,
+                                       error))
         return NULL;
 
       item->note = get_optional (store, FN_ENTITY_NOTE,
@@ -108,6 +108,22 @@ add_string_member (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* Who wrote a side and when, for JSON: the time in UTC, RFC 3339. */
+static void
+add_side_members (JsonBuilder          *builder,
+                  const char           *name,
+                  const FnConflictSide *side)
+{
+  g_autofree char *author = g_strconcat (name, "_author", NULL);
+  g_autofree char *time = g_strconcat (name, "_time", NULL);
+  g_autoptr (GDateTime) utc = side->time ? g_date_time_to_utc (side->time) : NULL;
+  g_autofree char *when = utc ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+
+  add_string_member (builder, name, side->text);
+  add_string_member (builder, author, side->author);
+  add_string_member (builder, time, when);
+}
+
 static void
 print_items_json (GPtrArray *items)
 {
@@ -126,8 +142,8 @@ print_items_json (GPtrArray *items)
       add_string_member (builder, "field", fn_conflict_get_field_name (item->conflict));
       add_string_member (builder, "note_title",
                          item->note ? fn_note_get_title (FN_NOTE (item->note)) : NULL);
-      add_string_member (builder, "mine", item->mine);
-      add_string_member (builder, "theirs", item->theirs);
+      add_side_members (builder, "mine", item->mine);
+      add_side_members (builder, "theirs", item->theirs);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -167,6 +183,22 @@ print_text (const char *text)
   g_string_free (s, TRUE);
 }
 
+/* "Theirs: office, 2026-11-28 14:05" as far as the data says. */
+static void
+print_side_heading (const char           *heading,
+                    const FnConflictSide *side)
+{
+  g_autoptr (GDateTime) local = side->time ? g_date_time_to_local (side->time) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+
+  if (side->author && when)
+    fn_cli_print ("  %s %s, %s\n", heading, side->author, when);
+  else if (side->author || when)
+    fn_cli_print ("  %s %s\n", heading, side->author ? side->author : when);
+  else
+    fn_cli_print ("  %s\n", heading);
+}
+
 static void
 print_items (GPtrArray *items)
 {
@@ -200,10 +232,10 @@ print_items (GPtrArray *items)
       else
         fn_cli_print (_("Conflict %s: the text of note %s%s%s\n"), id, note_id,
                       title ? title : "", patient ? patient : "");
-      fn_cli_print ("  %s\n", _("Mine:"));
-      print_text (item->mine);
-      fn_cli_print ("  %s\n", _("Theirs:"));
-      print_text (item->theirs);
+      print_side_heading (_("Mine:"), item->mine);
+      print_text (item->mine->text);
+      print_side_heading (_("Theirs:"), item->theirs);
+      print_text (item->theirs->text);
     }
 
   fn_cli_print ("\n%s\n",

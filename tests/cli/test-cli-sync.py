@@ -15,6 +15,7 @@
 # FN_CLI_WRAPPER, if set, is put in front of every run of the client, e.g.
 # FN_CLI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full".
 
+import datetime
 import glob
 import hashlib
 import json
@@ -51,7 +52,8 @@ PASSWORDS = {'alice': 'alice-demo', 'bob': 'bob-demo', 'office': 'office-demo'}
 FILE_WARNING = 'field-notes-cli: warning: the sign-in is kept in a file'
 STATUS_KEYS = {'state', 'pending', 'conflicts', 'rejected', 'last_sync', 'cursor',
                'server', 'user', 'demo'}
-CONFLICT_KEYS = {'id', 'note_id', 'patient_id', 'field', 'note_title', 'mine', 'theirs'}
+CONFLICT_KEYS = {'id', 'note_id', 'patient_id', 'field', 'note_title', 'mine', 'theirs',
+                 'mine_author', 'mine_time', 'theirs_author', 'theirs_time'}
 
 
 class Result:
@@ -518,9 +520,16 @@ def make_conflict(t, mine_last):
     assert c['note_id'] == nid and c['field'] == 'body', c
     assert c['mine'] == 'Mine: from the laptop.', c
     assert c['theirs'] == 'Theirs: from the office.', c
-    # The table shows both texts too.
+    # Who wrote each text and when (the reference server names the authors).
+    assert c['mine_author'] == 'alice' and c['theirs_author'] == 'office', c
+    for key in ('mine_time', 'theirs_time'):
+        when = datetime.datetime.strptime(c[key], '%Y-%m-%dT%H:%M:%SZ')
+        age = datetime.datetime.utcnow() - when
+        assert datetime.timedelta(minutes=-5) < age < datetime.timedelta(minutes=5), c
+    # The table shows both texts too, under who wrote them.
     out = t.ok('conflicts').out
     assert 'Mine: from the laptop.' in out and 'Theirs: from the office.' in out, out
+    assert 'Theirs: office, ' in out and 'Mine: alice, ' in out, out
     assert c['id'] in out
     return nid, c
 
