@@ -45,6 +45,7 @@ struct _FnWelcomeWindow
   GtkWidget      *cancel_button;
   GtkWidget      *retry_button;
   GtkWidget      *offline_button;
+  GtkLabel       *intro_label;
 
   /* owned */
   char           *base_dir;
@@ -511,6 +512,7 @@ fn_welcome_window_class_init (FnWelcomeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, offline_button);
+  gtk_widget_class_bind_template_child (widget_class, FnWelcomeWindow, intro_label);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
 }
@@ -572,6 +574,10 @@ fn_welcome_window_new (GtkApplication   *application,
   if (user)
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
   gtk_widget_set_visible (self->offline_button, !signed_out);
+  if (signed_out)
+    gtk_label_set_text (self->intro_label,
+                        _("Signed out. Each person’s notes are kept apart on this laptop and "
+                          "wait for them; sign in with your own account to see yours."));
   /* Typing starts where something is missing, never over the address. */
   gtk_window_set_focus (GTK_WINDOW (self),
                         GTK_WIDGET (!server ? self->server_row
