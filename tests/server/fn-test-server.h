@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "fn-test-util.h"
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -180,17 +182,6 @@ const char     *fn_test_record_field           (JsonObject      *record,
 gint64          fn_test_record_version         (JsonObject      *record);
 char           *fn_test_sha256_hex             (GBytes          *bytes);
 JsonNode       *fn_test_json_parse             (const char      *text);
-
-typedef gboolean (*FnTestCheckFunc) (gpointer user_data);
-
-void            fn_test_remove_tree            (const char      *path);
-gboolean        fn_test_spin_until             (FnTestCheckFunc  check,
-                                                gpointer         user_data,
-                                                guint            timeout_ms);
-gboolean        fn_test_pointer_is_set         (gpointer         user_data);
-void            fn_test_store_result_cb        (GObject         *source,
-                                                GAsyncResult    *result,
-                                                gpointer         user_data);
 
 /* Creating the usual records, each asserting that the push applied. */
 char           *fn_test_create_patient         (FnTestClient    *office,

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "fn-core.h"
+#include "fn-test-engine.h"
 #include "fn-test-server.h"
 
 #include <glib/gstdio.h>
@@ -246,13 +247,10 @@ sync_folder (const char *dir)
   g_autoptr (FnStore) store = fn_store_new (dir, &error);
   g_autoptr (FnTokenStore) tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, dir);
   g_autoptr (FnSyncEngine) engine = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
 
   g_assert_no_error (error);
   engine = fn_sync_engine_new (store, tokens);
-  fn_sync_engine_sync_async (engine, NULL, fn_test_store_result_cb, &result);
-  g_assert_true (fn_test_spin_until (fn_test_pointer_is_set, &result, 60000));
-  g_assert_true (fn_sync_engine_sync_finish (engine, result, &error));
+  g_assert_true (fn_test_engine_sync (engine, &error));
   g_assert_no_error (error);
   fn_sync_engine_shutdown (engine);
 }

@@ -14,8 +14,8 @@
 
 #include "fn-core.h"
 #include "fn-connectivity.h"
+#include "fn-test-util.h"
 
-#include <glib/gstdio.h>
 #include <signal.h>
 
 #define WAIT_MS 5000
@@ -25,35 +25,12 @@
 #define NM_PATH "/org/freedesktop/NetworkManager"
 #define MOCK_IFACE "org.freedesktop.DBus.Mock"
 
-typedef gboolean (*CheckFunc) (gpointer user_data);
-
 static gboolean
 on_deadline_cb (gpointer user_data)
 {
   *(gboolean *)user_data = TRUE;
 
   return G_SOURCE_REMOVE;
-}
-
-/* Every wait in these tests is bounded. */
-static gboolean
-spin_until (CheckFunc check,
-            gpointer  user_data,
-            guint     timeout_ms)
-{
-  gboolean expired = FALSE;
-  guint source_id;
-
-  if (check (user_data))
-    return TRUE;
-
-  source_id = g_timeout_add (timeout_ms, on_deadline_cb, &expired);
-  while (!expired && !check (user_data))
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (source_id);
-
-  return check (user_data);
 }
 
 static void
@@ -140,7 +117,7 @@ mock_start (Fixture *f)
                               "-p", "{\"Version\": \"1.42.4\"}",
                               NULL);
   g_assert_no_error (error);
-  g_assert_true (spin_until (mock_is_up, f, WAIT_MS));
+  g_assert_true (fn_test_spin_until (mock_is_up, f, WAIT_MS));
 }
 
 static void
@@ -168,10 +145,10 @@ mock_stop (Fixture *f)
 
   g_subprocess_send_signal (f->mock, SIGTERM);
   g_subprocess_wait_async (f->mock, NULL, wait_cb, &exited);
-  if (!spin_until (flag_is_set, &exited, WAIT_MS))
+  if (!fn_test_spin_until (flag_is_set, &exited, WAIT_MS))
     {
       g_subprocess_force_exit (f->mock);
-      spin_until (flag_is_set, &exited, WAIT_MS);
+      fn_test_spin_until (flag_is_set, &exited, WAIT_MS);
     }
   g_clear_object (&f->mock);
 }
@@ -219,7 +196,7 @@ fixture_teardown (Fixture *f)
   mock_stop (f);
   if (f->connection)
     {
-      spin_until (mock_is_down, f, 500);
+      fn_test_spin_until (mock_is_down, f, 500);
       g_dbus_connection_close_sync (f->connection, NULL, NULL);
       g_clear_object (&f->connection);
     }
@@ -230,16 +207,7 @@ fixture_teardown (Fixture *f)
     }
   if (f->dir)
     {
-      g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-          g_unlink (path);
-        }
-      g_rmdir (f->dir);
+      fn_test_remove_tree (f->dir);
       g_clear_pointer (&f->dir, g_free);
     }
 }
@@ -333,7 +301,7 @@ test_nm_full (void)
                    FN_CONNECTIVITY_SOURCE_NONE);
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
   g_assert_cmpuint (watch.source_notifies, ==, 1);
@@ -366,26 +334,26 @@ test_nm_connectivity_none (void)
   bus_up (&f);
   mock_start (&f);
   watch_init (&watch);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
 
   /* NONE, then PORTAL and LIMITED: each an explicit "not the internet". */
   set_connectivity (&f, 1);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
   g_assert_cmpuint (watch.online_notifies, ==, 1);
 
   set_connectivity (&f, 4);
-  g_assert_true (spin_until (is_online, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
   g_assert_cmpuint (watch.online_notifies, ==, 2);
 
   set_connectivity (&f, 2);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
   set_connectivity (&f, 3);
   spin_for (100);
   g_assert_false (fn_connectivity_get_online (watch.connectivity));
   g_assert_cmpuint (watch.online_notifies, ==, 3);
 
   set_connectivity (&f, 4);
-  g_assert_true (spin_until (is_online, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
   g_assert_cmpuint (watch.online_notifies, ==, 4);
 
   watch_clear (&watch);
@@ -402,15 +370,15 @@ test_nm_state_disconnected (void)
   bus_up (&f);
   mock_start (&f);
   watch_init (&watch);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
   /* The mock leaves connectivity at FULL: the state alone must count. */
   set_state (&f, 20);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
   set_state (&f, 70);
-  g_assert_true (spin_until (is_online, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
   g_assert_cmpuint (watch.online_notifies, ==, 2);
 
   watch_clear (&watch);
@@ -430,14 +398,14 @@ test_nm_check_unknown (void)
   mock_start (&f);
   set_connectivity (&f, 0);
   watch_init (&watch);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
   set_state (&f, 60);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
   set_state (&f, 70);
-  g_assert_true (spin_until (is_online, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
 
   watch_clear (&watch);
   fixture_teardown (&f);
@@ -453,7 +421,7 @@ test_nm_metered (void)
   bus_up (&f);
   mock_start (&f);
   watch_init (&watch);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
 
   /* The template has no Metered property; NM_METERED_UNKNOWN first, then
@@ -462,7 +430,7 @@ test_nm_metered (void)
              g_variant_new ("(ssv)", NM_NAME, "Metered", g_variant_new_uint32 (0)));
   mock_call (&f, "SetProperty",
              g_variant_new ("(sssv)", NM_PATH, NM_NAME, "Metered", g_variant_new_uint32 (1)));
-  g_assert_true (spin_until (is_metered, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_metered, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
   g_assert_cmpuint (watch.metered_notifies, ==, 1);
 
@@ -487,17 +455,17 @@ test_nm_goes_away (void)
   bus_up (&f);
   mock_start (&f);
   watch_init (&watch);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   set_connectivity (&f, 1);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
   mock_stop (&f);
-  g_assert_true (spin_until (source_is_monitor, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
 
   /* And back. */
   mock_start (&f);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
-  g_assert_true (spin_until (is_online, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
 
   watch_clear (&watch);
   fixture_teardown (&f);
@@ -524,7 +492,7 @@ test_fallback_no_bus (void)
   g_assert_cmpint (fn_connectivity_get_source (watch.connectivity), ==,
                    FN_CONNECTIVITY_SOURCE_NONE);
 
-  g_assert_true (spin_until (source_is_monitor, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
   g_assert_cmpuint (watch.source_notifies, ==, 1);
   g_test_message ("GNetworkMonitor says %s",
                   fn_connectivity_get_online (watch.connectivity) ? "online" : "offline");
@@ -548,14 +516,14 @@ test_fallback_bus_without_nm (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 100 * 1000);
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
-  g_assert_true (spin_until (source_is_monitor, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
 
   mock_start (&f);
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
   set_connectivity (&f, 1);
-  g_assert_true (spin_until (is_offline, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
   watch_clear (&watch);
   fixture_teardown (&f);
@@ -639,13 +607,13 @@ test_engine_follows (void)
   g_assert_true (fn_sync_engine_get_online (engine_watch.engine));
 
   fn_sync_engine_start (engine_watch.engine);
-  g_assert_true (spin_until (engine_has_synced, &engine_watch, WAIT_MS));
-  g_assert_true (spin_until (engine_is_settled, &engine_watch, WAIT_MS));
-  g_assert_true (spin_until (source_is_nm, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (engine_has_synced, &engine_watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (engine_is_settled, &engine_watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
 
   /* Going offline: the engine says so and stops retrying. */
   set_connectivity (&f, 1);
-  g_assert_true (spin_until (engine_is_offline, &engine_watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (engine_is_offline, &engine_watch, WAIT_MS));
   g_assert_false (fn_sync_engine_get_online (engine_watch.engine));
   g_assert_cmpint (fn_sync_engine_get_retry_at (engine_watch.engine), ==, 0);
 
@@ -653,17 +621,17 @@ test_engine_follows (void)
   engine_watch.syncing = 0;
   start = g_get_monotonic_time ();
   set_connectivity (&f, 4);
-  g_assert_true (spin_until (engine_has_synced, &engine_watch, 2000));
+  g_assert_true (fn_test_spin_until (engine_has_synced, &engine_watch, 2000));
   g_test_message ("sync started %" G_GINT64_FORMAT " ms after going online",
                   (g_get_monotonic_time () - start) / 1000);
   g_assert_true (fn_sync_engine_get_online (engine_watch.engine));
-  g_assert_true (spin_until (engine_is_settled, &engine_watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (engine_is_settled, &engine_watch, WAIT_MS));
 
   /* A lost NM must not leave the engine offline for ever. */
   set_connectivity (&f, 1);
-  g_assert_true (spin_until (engine_is_offline, &engine_watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (engine_is_offline, &engine_watch, WAIT_MS));
   mock_stop (&f);
-  g_assert_true (spin_until (source_is_monitor, &watch, WAIT_MS));
+  g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
   g_assert_cmpint (fn_sync_engine_get_online (engine_watch.engine), ==,
                    fn_connectivity_get_online (watch.connectivity));
 

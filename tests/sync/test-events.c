@@ -14,7 +14,6 @@
 #include "fn-event-socket.h"
 #include "fn-test-server.h"
 
-#include <glib/gstdio.h>
 
 /* An announced change must reach a connected client within this. */
 #define CHANGED_MS 2000
@@ -391,24 +390,6 @@ typedef struct
 } EngineFixture;
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 engine_setup (EngineFixture *f,
               gconstpointer  data)
 {
@@ -436,7 +417,7 @@ engine_teardown (EngineFixture *f,
   spin_for (50);
   g_assert_finalize_object (g_steal_pointer (&f->tokens));
   g_assert_finalize_object (g_steal_pointer (&f->store));
-  remove_dir (f->dir);
+  fn_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
   fn_test_fixture_teardown (&f->server, data);
 }

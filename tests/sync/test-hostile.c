@@ -17,8 +17,8 @@
 
 #include "fn-core.h"
 #include "fn-store-private.h"
+#include "fn-test-engine.h"
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -560,42 +560,6 @@ fake_set (Fake   *fake,
   g_mutex_unlock (&fake->lock);
 }
 
-static void
-sync_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GError **out = user_data;
-  GError *error = NULL;
-
-  if (!fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, &error))
-    *out = error ? error : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "?");
-  else
-    *out = g_error_new_literal (G_IO_ERROR, 0, "ok");
-}
-
-static gboolean
-run_sync (Fixture  *f,
-          GError  **error)
-{
-  GError *result = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &result);
-  while (!result && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-
-  if (result->domain == G_IO_ERROR && result->code == 0)
-    {
-      g_error_free (result);
-      return TRUE;
-    }
-
-  g_propagate_error (error, result);
-  return FALSE;
-}
-
 /* The laptop's data, and what the outbox holds apart from its bookkeeping
  * (state, attempts, times), as text. */
 static char *
@@ -670,7 +634,7 @@ fixture_setup (Fixture       *f,
 
   /* A first, good run brings the patient and the note. */
   fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
@@ -692,46 +656,14 @@ fixture_setup_signed_out (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-wait_finalized (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   fn_sync_engine_shutdown (f->engine);
-  wait_finalized (f->engine);
+  fn_test_wait_finalized (f->engine);
   g_assert_finalize_object (f->tokens);
   g_assert_finalize_object (f->store);
-  remove_tree (f->dir);
+  fn_test_remove_tree (f->dir);
   g_free (f->dir);
   fake_stop (&f->fake);
 }
@@ -745,7 +677,7 @@ assert_refused (Fixture    *f,
   g_autofree char *after = NULL;
   const char *message;
 
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (fn_test_engine_sync (f->engine, &error));
   g_assert_nonnull (error);
   g_test_message ("refused with: %s", error->message);
   g_assert_true (error->domain == FN_SYNC_ERROR || error->domain == FN_VALIDATION_ERROR);
@@ -784,7 +716,7 @@ test_pull (Fixture       *f,
 
   /* Once the server behaves, the engine recovers. */
   fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
@@ -805,7 +737,7 @@ test_pull_second_page (Fixture       *f,
   g_mutex_unlock (&f->fake.lock);
 
   fake_set (&f->fake, ANSWER_SECOND_PAGE_BAD, ANSWER_GOOD);
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (fn_test_engine_sync (f->engine, &error));
   g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_PROTOCOL);
   g_clear_error (&error);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_ERROR);
@@ -822,7 +754,7 @@ test_pull_second_page (Fixture       *f,
   g_ptr_array_set_size (f->fake.sinces, 0);
   g_mutex_unlock (&f->fake.lock);
   fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
   g_assert_no_error (error);
   g_mutex_lock (&f->fake.lock);
   g_assert_cmpuint (f->fake.sinces->len, >=, 1);
@@ -909,7 +841,7 @@ test_push (Fixture       *f,
 
   /* The server behaves again: both ops arrive, with the same op ids. */
   fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
   g_assert_cmpuint (fn_store_count_pending (f->store), ==, 0);

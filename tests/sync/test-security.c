@@ -21,6 +21,7 @@
 
 #include "fn-core.h"
 #include "fn-store-private.h"
+#include "fn-test-engine.h"
 #include "fn-test-server.h"
 
 #include <glib/gstdio.h>
@@ -138,27 +139,9 @@ certificates_make (Certificates *c)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 certificates_clear (Certificates *c)
 {
-  remove_tree (c->dir);
+  fn_test_remove_tree (c->dir);
   g_free (c->dir);
   g_free (c->ca);
   g_free (c->cert);
@@ -171,59 +154,6 @@ certificates_clear (Certificates *c)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Certificates, certificates_clear)
 
 /* ---- the engine ---- */
-
-static void
-sync_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GError **out = user_data;
-  GError *error = NULL;
-
-  if (!fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, &error))
-    *out = error ? error : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "?");
-  else
-    *out = g_error_new_literal (G_IO_ERROR, 0, "ok");
-}
-
-static gboolean
-run_sync (FnSyncEngine  *engine,
-          GError       **error)
-{
-  GError *result = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  fn_sync_engine_sync_async (engine, NULL, sync_done_cb, &result);
-  while (!result && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-
-  if (result->domain == G_IO_ERROR && result->code == 0)
-    {
-      g_error_free (result);
-      return TRUE;
-    }
-
-  g_propagate_error (error, result);
-  return FALSE;
-}
-
-static void
-wait_finalized (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
 
 static guint
 count_patients (FnStore *store)
@@ -310,7 +240,7 @@ test_https (void)
   /* The engine with the wrong CA: refused, state "error", nothing pulled. */
   engine = fn_sync_engine_new (store, tokens);
   fn_sync_engine_set_ca_file (engine, certs.other_ca);
-  g_assert_false (run_sync (engine, &error));
+  g_assert_false (fn_test_engine_sync (engine, &error));
   assert_tls_refused (error);
   g_clear_error (&error);
   g_assert_cmpint (fn_sync_engine_get_state (engine), ==, FN_SYNC_ENGINE_ERROR);
@@ -321,14 +251,14 @@ test_https (void)
   fn_sync_engine_set_ca_file (engine, NULL);
   g_assert_true (fn_store_set_meta (store, "ca_file", NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (run_sync (engine, &error));
+  g_assert_false (fn_test_engine_sync (engine, &error));
   assert_tls_refused (error);
   g_clear_error (&error);
   g_assert_cmpuint (count_patients (store), ==, 0);
 
   /* fn_sync_engine_set_ca_file: accepted, the patient arrives. */
   fn_sync_engine_set_ca_file (engine, certs.ca);
-  g_assert_true (run_sync (engine, &error));
+  g_assert_true (fn_test_engine_sync (engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fn_sync_engine_get_state (engine), ==, FN_SYNC_ENGINE_IDLE);
   g_assert_cmpuint (count_patients (store), ==, 1);
@@ -349,14 +279,14 @@ test_https (void)
     assert_tls_refused (error);
     g_clear_error (&error);
     g_clear_object (&named_store);
-    remove_tree (named_dir);
+    fn_test_remove_tree (named_dir);
   }
 
   fn_sync_engine_shutdown (engine);
-  wait_finalized (engine);
+  fn_test_wait_finalized (engine);
   g_assert_finalize_object (tokens);
   g_assert_finalize_object (store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
   fn_test_server_stop (named);
   fn_test_server_stop (server);
 }
@@ -653,7 +583,7 @@ test_token_secrecy (FnTestFixture *fx,
     assert_file_has_no_secret (wal, token);
   }
 
-  remove_tree (root);
+  fn_test_remove_tree (root);
 }
 
 int

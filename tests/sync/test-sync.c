@@ -13,9 +13,9 @@
 
 #include "fn-core.h"
 #include "fn-store-private.h"
+#include "fn-test-engine.h"
 #include "fn-test-server.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -42,48 +42,11 @@ sign_in_laptop (Fixture    *f,
 }
 
 static void
-sync_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GError **out = user_data;
-  GError *error = NULL;
-
-  if (!fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, &error))
-    *out = error ? error : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "?");
-  else
-    *out = g_error_new_literal (G_IO_ERROR, 0, "ok");
-}
-
-/* One complete run, waited for on the main loop like the app does. */
-static gboolean
-run_sync (Fixture  *f,
-          GError  **error)
-{
-  GError *result = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &result);
-  while (!result && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-
-  if (result->domain == G_IO_ERROR && result->code == 0)
-    {
-      g_error_free (result);
-      return TRUE;
-    }
-
-  g_propagate_error (error, result);
-  return FALSE;
-}
-
-static void
 assert_sync_ok (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
   g_assert_no_error (error);
 }
 
@@ -109,48 +72,14 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* A finished run's worker thread drops its task, and with it the engine,
- * a moment after the result reached the main thread. */
-static void
-wait_finalized (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   fn_sync_engine_shutdown (f->engine);
-  wait_finalized (f->engine);
+  fn_test_wait_finalized (f->engine);
   g_assert_finalize_object (f->tokens);
   g_assert_finalize_object (f->store);
-  remove_tree (f->dir);
+  fn_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->patient_id);
   fn_test_fixture_teardown (&f->server, data);
@@ -290,7 +219,7 @@ test_offline_edit_pushed_later (Fixture       *f,
   /* No signal: the server is gone. */
   g_assert_true (fn_test_server_stop (f->server.server));
   note = local_note_add (f, "Evening visit", "Written in the car park.");
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (fn_test_engine_sync (f->engine, &error));
   g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_NETWORK);
   g_assert_true (fn_sync_error_is_transient (error));
   g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 1);
@@ -705,9 +634,9 @@ test_signature_reaches_second_laptop (Fixture       *f,
   g_assert_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED);
 
   fn_sync_engine_shutdown (engine2);
-  wait_finalized (g_steal_pointer (&engine2));
+  fn_test_wait_finalized (g_steal_pointer (&engine2));
   g_clear_object (&store2);
-  remove_tree (dir2);
+  fn_test_remove_tree (dir2);
 }
 
 static void
@@ -797,7 +726,7 @@ test_undelivered_work_kept_on_removal (Fixture       *f,
   /* Written before the laptop learnt of the change: it cannot be delivered,
    * and it must not vanish either. */
   note = local_note_add (f, "Late note", "Written offline before the reassignment.");
-  run_sync (f, &error);
+  fn_test_engine_sync (f->engine, &error);
   g_clear_error (&error);
 
   notes = fn_store_list_notes (f->store, f->patient_id, &error);
@@ -823,7 +752,7 @@ test_auth_required_keeps_work (Fixture       *f,
   g_assert_true (fn_token_store_save (f->tokens, fn_test_server_get_url (f->server.server),
                                       "alice", "not-a-valid-token", NULL, &error));
   note = local_note_add (f, "Visit", "Kept while signed out.");
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (fn_test_engine_sync (f->engine, &error));
   g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_AUTH);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_AUTH_REQUIRED);
   g_assert_cmpuint (fn_sync_engine_get_pending (f->engine), ==, 1);
@@ -859,7 +788,7 @@ test_sign_in_refusals (Fixture       *f,
                                    "alice", password, NULL, NULL, &error));
   g_assert_error (error, FN_SYNC_ERROR, FN_SYNC_ERROR_DEMO_STORE);
   g_clear_object (&demo);
-  remove_tree (demo_dir);
+  fn_test_remove_tree (demo_dir);
 }
 
 static char *
@@ -904,7 +833,7 @@ test_dropped_push_applied_once (Fixture       *f,
   /* The server applies the push, then the connection dies before the
    * answer arrives: the laptop cannot know, so the op stays. */
   url = restart_server (f, "--fault-drop-rate", "1", NULL);
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (fn_test_engine_sync (f->engine, &error));
   g_assert_true (fn_sync_error_is_transient (error));
   g_clear_error (&error);
   ops = fn_store_list_outbox (f->store, &error);
@@ -999,9 +928,9 @@ test_shutdown_is_prompt (Fixture       *f,
 {
   g_autoptr (FnNote) note = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *url = NULL;
-  GError *result = NULL;
-  gint64 start, deadline;
+  gint64 start;
 
   sign_in_laptop (f, "alice");
   assert_sync_ok (f);
@@ -1009,22 +938,18 @@ test_shutdown_is_prompt (Fixture       *f,
 
   /* Every answer takes 10 s: quitting must not wait for it. */
   url = restart_server (f, "--fault-latency-ms", "10000", NULL);
-  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &result);
+  fn_sync_engine_sync_async (f->engine, NULL, fn_test_store_result_cb, &result);
   g_usleep (300 * 1000);
   start = g_get_monotonic_time ();
   fn_sync_engine_shutdown (f->engine);
-  deadline = start + 10 * G_USEC_PER_SEC;
-  while (!result && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_nonnull (result);
+  g_assert_true (fn_test_spin_until (fn_test_pointer_is_set, &result, 10000));
   g_test_message ("the run ended %.0f ms after shutdown",
                   (g_get_monotonic_time () - start) / 1000.0);
   /* It did not wait for the server's answer (which takes 10 s); how fast it
    * ended is printed above, not asserted. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
-  g_assert_error (result, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&result);
+  g_assert_false (fn_sync_engine_sync_finish (f->engine, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* Nothing was lost: the note waits for the next start. */
   g_assert_cmpuint (fn_store_count_pending (f->store), ==, 1);
