@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "fn-core.h"
+#include "fn-test-util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -50,30 +51,12 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   if (f->mounted)
     g_assert_cmpint (umount2 (f->dir, MNT_DETACH), ==, 0);
-  remove_tree (f->dir);
+  fn_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->patient_id);
 }

@@ -13,8 +13,8 @@
 #include "config.h"
 
 #include "fn-core.h"
+#include "fn-test-util.h"
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -59,21 +59,6 @@ query_in_other_process (const char *path,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_second_connection_keeps_locks (void)
 {
   g_autoptr (GError) error = NULL;
@@ -114,7 +99,7 @@ test_second_connection_keeps_locks (void)
                                            "'Written after the command line ran'"), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 int

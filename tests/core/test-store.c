@@ -8,6 +8,7 @@
 
 #include "fn-core.h"
 #include "fn-store-private.h"
+#include "fn-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -72,30 +73,12 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (f->patient);
   g_assert_finalize_object (f->store);
-  remove_tree (f->dir);
+  fn_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -184,7 +167,7 @@ test_open_default_dir (void)
   g_unsetenv ("FIELD_NOTES_DATA_DIR");
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 static void
@@ -226,7 +209,7 @@ test_not_a_database (void)
   /* Opening must not have replaced what was there. */
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "this is not a database, just some text");
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 /* A database made by schema version 1 (before full-text search) opens,
@@ -275,7 +258,7 @@ test_migrate_from_v1 (void)
   g_assert_cmpuint (fn_store_count_pending (store), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 /* A version 2 database (before signature blobs) opens and keeps its data. */
@@ -304,7 +287,7 @@ test_migrate_from_v2 (void)
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM blobs"), ==, 0);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 /* Version 4 adds who wrote each side of a conflict; a conflict stored
@@ -349,7 +332,7 @@ test_migrate_from_v3 (void)
 
   g_clear_pointer (&conflicts, g_ptr_array_unref);
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 static void
@@ -726,7 +709,7 @@ test_demo_data (void)
   g_clear_error (&error);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 static void
@@ -747,7 +730,7 @@ test_demo_refuses_connected (void)
   g_assert_cmpstr (before, ==, after);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 static void
