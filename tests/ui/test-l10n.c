@@ -15,11 +15,12 @@
 #include "fn-conflict-view.h"
 #include "fn-preferences-window.h"
 #include "fn-store-private.h"
+#include "fn-test-util.h"
+#include "fn-test-window.h"
 #include "fn-welcome-window.h"
 #include "fn-window.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
 
@@ -80,86 +81,34 @@ child (Fixture    *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      if (g_file_test (file, G_FILE_TEST_IS_DIR))
-        remove_tree (file);
-      else
-        g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr (GError) error = NULL;
-
   if (!have_german)
     return;
 
-  fixture->data_dir = g_dir_make_tmp ("fn-test-l10n-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store = fn_store_new (fixture->data_dir, &error);
-  g_assert_no_error (error);
-  fn_store_load_demo_data (fixture->store, 30, 200, &error);
-  g_assert_no_error (error);
+  fixture->store = fn_test_demo_store_new ("fn-test-l10n-XXXXXX", 30, 200, &fixture->data_dir);
 
   /* Not signed in: the sync status says the notes stay on this laptop. */
   fixture->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, fixture->data_dir);
   fixture->engine = fn_sync_engine_new (fixture->store, fixture->tokens);
 
-  fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
-  fn_window_set_sync_engine (fixture->window, fixture->engine);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until_mapped (GTK_WIDGET (fixture->window), 5000));
-}
-
-/* The engine's worker drops its last reference a moment after a run. */
-static void
-wait_finalized (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
+  fixture->window = fn_test_window_open (fixture->store, fixture->engine, 1366, 768);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  GtkWidget *window;
-
   if (!fixture->window)
     return;
 
-  window = GTK_WIDGET (fixture->window);
-  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
-  g_assert_finalize_object (window);
-  spin (50);
+  fn_test_window_close (g_steal_pointer (&fixture->window));
   fn_sync_engine_shutdown (fixture->engine);
-  wait_finalized (g_steal_pointer (&fixture->engine));
+  fn_test_wait_finalized (g_steal_pointer (&fixture->engine));
   g_assert_finalize_object (g_steal_pointer (&fixture->tokens));
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
-  remove_tree (fixture->data_dir);
+  fn_test_remove_tree (fixture->data_dir);
   g_clear_pointer (&fixture->data_dir, g_free);
 }
 

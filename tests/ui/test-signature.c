@@ -18,11 +18,11 @@
 #include "fn-signature-dialog.h"
 #include "fn-signature-pad.h"
 #include "fn-signature-view.h"
+#include "fn-test-util.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -833,24 +833,6 @@ test_view (void)
 
 /* Signing a note in the editor */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      if (g_file_test (file, G_FILE_TEST_IS_DIR))
-        remove_tree (file);
-      else
-        g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
 static gpointer
 find_toplevel (GType type)
 {
@@ -1069,7 +1051,7 @@ test_editor_sign (void)
   g_clear_object (&signature);
   g_clear_object (&stored);
   g_assert_finalize_object (g_steal_pointer (&store));
-  remove_tree (data_dir);
+  fn_test_remove_tree (data_dir);
 }
 
 int

@@ -17,11 +17,12 @@
 #include "fn-patient-page.h"
 #include "fn-preferences-window.h"
 #include "fn-sync-indicator.h"
+#include "fn-test-engine.h"
 #include "fn-test-server.h"
+#include "fn-test-window.h"
 #include "fn-welcome-window.h"
 #include "fn-window.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #define WAIT_MS 20000
@@ -99,31 +100,15 @@ inner_child (gpointer    widget,
   return object;
 }
 
-static gboolean
-is_mapped (Fixture *f,
-           gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (f->window));
-}
-
 static void
 open_window (Fixture *f,
              int      width,
              int      height)
 {
   if (f->window)
-    {
-      GtkWidget *old = GTK_WIDGET (g_steal_pointer (&f->window));
+    fn_test_window_close (g_steal_pointer (&f->window));
 
-      gtk_window_destroy (GTK_WINDOW (old));
-      g_assert_finalize_object (old);
-    }
-
-  f->window = g_object_ref_sink (fn_window_new (NULL, f->store));
-  fn_window_set_sync_engine (f->window, f->engine);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, is_mapped, NULL, 5000));
+  f->window = fn_test_window_open (f->store, f->engine, width, height);
 }
 
 /* Saves what @widget (a window or a popover) shows now as
@@ -209,43 +194,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      if (g_file_test (file, G_FILE_TEST_IS_DIR))
-        remove_tree (file);
-      else
-        g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-/* A finished run's worker drops its task, and with it the engine, a
- * moment after the result reached the main thread. */
-static void
-wait_finalized (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -260,10 +208,10 @@ fixture_tear_down (Fixture       *f,
   spin (50);
 
   fn_sync_engine_shutdown (f->engine);
-  wait_finalized (g_steal_pointer (&f->engine));
+  fn_test_wait_finalized (g_steal_pointer (&f->engine));
   g_assert_finalize_object (g_steal_pointer (&f->tokens));
   g_assert_finalize_object (g_steal_pointer (&f->store));
-  remove_tree (f->data_dir);
+  fn_test_remove_tree (f->data_dir);
   g_clear_pointer (&f->data_dir, g_free);
   g_clear_pointer (&f->patient_id, g_free);
   fn_test_fixture_teardown (&f->server, data);
@@ -281,33 +229,11 @@ sign_in_laptop (Fixture    *f,
   g_assert_no_error (error);
 }
 
-static void
-sync_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  int *outcome = user_data;
-
-  *outcome = fn_sync_engine_sync_finish (FN_SYNC_ENGINE (source), result, NULL) ? 1 : -1;
-}
-
-static gboolean
-outcome_known (Fixture *f,
-               gpointer data)
-{
-  return *(int *)data != 0;
-}
-
 /* One complete run, waited for on the main loop like the window does. */
 static gboolean
 run_sync (Fixture *f)
 {
-  int outcome = 0;
-
-  fn_sync_engine_sync_async (f->engine, NULL, sync_done_cb, &outcome);
-  g_assert_true (spin_until (f, outcome_known, &outcome, WAIT_MS));
-
-  return outcome > 0;
+  return fn_test_engine_sync (f->engine, NULL);
 }
 
 static const char *
@@ -1477,7 +1403,7 @@ test_welcome_certificate (Fixture       *f,
   if (!make_certificate (dir, &certificate, &key))
     {
       g_test_skip ("openssl is not installed to make a test certificate");
-      remove_tree (dir);
+      fn_test_remove_tree (dir);
       return;
     }
 
@@ -1519,7 +1445,7 @@ test_welcome_certificate (Fixture       *f,
   g_assert_finalize_object (welcome);
 
   g_assert_true (fn_test_server_stop (server));
-  remove_tree (dir);
+  fn_test_remove_tree (dir);
 }
 
 int

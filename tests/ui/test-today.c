@@ -12,10 +12,11 @@
 
 #include "config.h"
 
+#include "fn-test-util.h"
+#include "fn-test-window.h"
 #include "fn-today-page.h"
 #include "fn-window.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct
@@ -33,16 +34,6 @@ timeout_cb (gpointer user_data)
 
   *timed_out = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 typedef gboolean (*Condition) (Fixture *fixture, gpointer data);
@@ -67,13 +58,6 @@ spin_until (Fixture   *fixture,
   return ok;
 }
 
-static gboolean
-is_mapped (Fixture  *fixture,
-           gpointer  data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (fixture->window));
-}
-
 static guint
 count_today (Fixture *fixture)
 {
@@ -96,20 +80,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->data_dir = g_dir_make_tmp ("fn-test-today-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->store = fn_store_new (fixture->data_dir, &error);
-  g_assert_no_error (error);
-  fn_store_load_demo_data (fixture->store, 10, 40, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (fixture, is_mapped, NULL, 5000));
+  fixture->store = fn_test_demo_store_new ("fn-test-today-XXXXXX", 10, 40, &fixture->data_dir);
+  fixture->window = fn_test_window_open (fixture->store, NULL, 1200, 760);
 
   fixture->today = FN_TODAY_PAGE (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                                                  FN_TYPE_WINDOW, "today_page"));
@@ -117,34 +89,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      if (g_file_test (file, G_FILE_TEST_IS_DIR))
-        remove_tree (file);
-      else
-        g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  GtkWidget *window = GTK_WIDGET (fixture->window);
-
-  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
-  g_assert_finalize_object (window);
-  spin (50);
+  fn_test_window_close (g_steal_pointer (&fixture->window));
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
-  remove_tree (fixture->data_dir);
+  fn_test_remove_tree (fixture->data_dir);
   g_clear_pointer (&fixture->data_dir, g_free);
 }
 

@@ -14,9 +14,10 @@
 #include "fn-note-editor.h"
 #include "fn-patient-page.h"
 #include "fn-store-private.h"
+#include "fn-test-util.h"
+#include "fn-test-window.h"
 #include "fn-window.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct
@@ -105,52 +106,17 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->data_dir = g_dir_make_tmp ("fn-test-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->store = fn_store_new (fixture->data_dir, &error);
-  g_assert_no_error (error);
-  fn_store_load_demo_data (fixture->store, 30, 200, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (fn_window_new (NULL, fixture->store));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (fixture, is_mapped, NULL, 5000));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      if (g_file_test (file, G_FILE_TEST_IS_DIR))
-        remove_tree (file);
-      else
-        g_unlink (file);
-    }
-  g_rmdir (path);
+  fixture->store = fn_test_demo_store_new ("fn-test-ui-XXXXXX", 30, 200, &fixture->data_dir);
+  fixture->window = fn_test_window_open (fixture->store, NULL, 1200, 760);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  GtkWidget *window = GTK_WIDGET (fixture->window);
-
-  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture->window)));
-  g_assert_finalize_object (window);
-  /* Toasts and list items go away from idles. */
-  spin (50);
+  fn_test_window_close (g_steal_pointer (&fixture->window));
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
-  remove_tree (fixture->data_dir);
+  fn_test_remove_tree (fixture->data_dir);
   g_clear_pointer (&fixture->data_dir, g_free);
 }
 
