@@ -36,6 +36,7 @@ G_BEGIN_DECLS
 /* What the sync engine's worker does with its own connection. */
 GPtrArray *fn_store_begin_push     (FnStore     *self,
                                     guint        limit,
+                                    gboolean     defer_signatures,
                                     GError     **error);
 gboolean   fn_store_finish_push    (FnStore     *self,
                                     GPtrArray   *ops,
@@ -54,6 +55,8 @@ gboolean   fn_store_mark_blob_uploaded (FnStore *self,
                                     GError     **error);
 GPtrArray *fn_store_list_missing_blobs (FnStore *self,
                                     GError     **error);
+guint      fn_store_count_signatures_to_upload (FnStore *self);
+guint      fn_store_count_signatures_to_download (FnStore *self);
 gboolean   fn_store_put_blob       (FnStore     *self,
                                     const char  *sha256,
                                     GBytes      *data,

@@ -2122,8 +2122,22 @@ remove_patient (FnStore     *self,
   return TRUE;
 }
 
+/* An op that delivers a signature whose strokes or image the server does
+ * not have yet (it refuses such a signature), in SQL over "outbox o". */
+#define SIGNATURE_OP_AWAITS_BLOBS                                      \
+  "o.entity = 'signature' AND o.deleted = 0 AND o.state != 'rejected'" \
+  " AND EXISTS (SELECT 1 FROM signatures s JOIN blobs b"               \
+  "   ON b.sha256 IN (s.strokes_blob, s.image_blob)"                   \
+  "   WHERE s.id = o.record_id AND b.uploaded = 0)"
+
+static GPtrArray *list_strings (FnStore     *self,
+                                const char  *sql,
+                                GError     **error);
+
 /**
  * fn_store_begin_push:
+ * @defer_signatures: leave out the ops of signatures whose blobs are not
+ *   uploaded yet; they stay pending, untouched, for a later push
  *
  * Marks up to @limit ops, oldest first, as being sent and returns them.
  * Ops left "sending" by an interrupted run are sent again with the same op
@@ -2132,15 +2146,22 @@ remove_patient (FnStore     *self,
  * Returns: (transfer full) (element-type FnOutboxOp): the ops to push
  */
 GPtrArray *
-fn_store_begin_push (FnStore  *self,
-                     guint     limit,
-                     GError  **error)
+fn_store_begin_push (FnStore   *self,
+                     guint      limit,
+                     gboolean   defer_signatures,
+                     GError   **error)
 {
   g_autoptr (GPtrArray) all = NULL;
   g_autoptr (GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify)fn_outbox_op_free);
+  g_autoptr (GPtrArray) held = NULL;
   sqlite3_stmt *stmt = NULL;
 
   if (!(all = fn_store_list_outbox (self, error)))
+    return NULL;
+
+  if (defer_signatures &&
+      !(held = list_strings (self, "SELECT o.op_id FROM outbox o WHERE " SIGNATURE_OP_AWAITS_BLOBS,
+                             error)))
     return NULL;
 
   for (guint i = 0; i < all->len && ops->len < limit; i++)
@@ -2148,6 +2169,8 @@ fn_store_begin_push (FnStore  *self,
       FnOutboxOp *op = g_ptr_array_index (all, i);
 
       if (g_str_equal (op->state, "rejected"))
+        continue;
+      if (held && g_ptr_array_find_with_equal_func (held, op->op_id, g_str_equal, NULL))
         continue;
       g_ptr_array_add (ops, g_ptr_array_steal_index (all, i--));
     }
@@ -2900,6 +2923,37 @@ fn_store_list_missing_blobs (FnStore  *self,
                        " UNION SELECT image_blob FROM signatures WHERE deleted = 0)"
                        " WHERE h IS NOT NULL AND h NOT IN (SELECT sha256 FROM blobs)",
                        error);
+}
+
+/**
+ * fn_store_count_signatures_to_upload:
+ *
+ * Returns: how many signatures wait in the outbox for their blobs to be
+ *   uploaded (what fn_store_begin_push() defers)
+ */
+guint
+fn_store_count_signatures_to_upload (FnStore *self)
+{
+  g_return_val_if_fail (FN_IS_STORE (self), 0);
+
+  return count (self, "SELECT count(*) FROM outbox o WHERE " SIGNATURE_OP_AWAITS_BLOBS);
+}
+
+/**
+ * fn_store_count_signatures_to_download:
+ *
+ * Returns: how many signatures lack a blob on this laptop (see
+ *   fn_store_list_missing_blobs())
+ */
+guint
+fn_store_count_signatures_to_download (FnStore *self)
+{
+  g_return_val_if_fail (FN_IS_STORE (self), 0);
+
+  return count (self,
+                "SELECT count(*) FROM signatures WHERE deleted = 0"
+                " AND (strokes_blob NOT IN (SELECT sha256 FROM blobs)"
+                "   OR image_blob NOT IN (SELECT sha256 FROM blobs))");
 }
 
 /**

@@ -45,6 +45,7 @@ struct _FnSyncEngine
   GPtrArray *next_waiters;
   FnConnectivity *connectivity;
   GBinding *online_binding;
+  gulong metered_handler;
   FnEventSocket *events;
   GCancellable *events_cancellable;
 
@@ -58,6 +59,8 @@ struct _FnSyncEngine
   gint64 progress_remaining;
   guint interval;
   guint attempt;
+  guint deferred_uploads;
+  guint deferred_downloads;
 
   guint debounce_id;
   guint retry_id;
@@ -69,6 +72,8 @@ struct _FnSyncEngine
   guint started : 1;
   guint shut_down : 1;
   guint emitting : 1;
+  guint metered : 1;
+  guint sync_attachments_metered : 1;
 };
 
 enum {
@@ -83,6 +88,10 @@ enum {
   PROP_PROGRESS_DONE,
   PROP_PROGRESS_REMAINING,
   PROP_ONLINE,
+  PROP_METERED,
+  PROP_SYNC_ATTACHMENTS_METERED,
+  PROP_DEFERRED_UPLOADS,
+  PROP_DEFERRED_DOWNLOADS,
   N_PROPS
 };
 
@@ -134,10 +143,12 @@ typedef struct
   FnTokenStore *tokens;
   GMainContext *main_context;
   GWeakRef engine;
+  gboolean defer_attachments;
 
   guint pushed;
   guint pulled;
   guint rejected;
+  guint downloaded;
   guint retry_after;
 } Run;
 
@@ -224,7 +235,7 @@ push_all (Run           *run,
       g_autoptr (JsonArray) results = NULL;
       guint rejected = 0;
 
-      if (!(ops = fn_store_begin_push (store, PUSH_BATCH, error)))
+      if (!(ops = fn_store_begin_push (store, PUSH_BATCH, run->defer_attachments, error)))
         return FALSE;
       if (ops->len == 0)
         return TRUE;
@@ -453,7 +464,8 @@ upload_blobs (FnStore       *store,
 /* Signatures pulled from other devices bring only the hashes of their
  * blobs; fetch and check them so the note can show its signature. */
 static gboolean
-download_blobs (FnStore       *store,
+download_blobs (Run           *run,
+                FnStore       *store,
                 FnSyncClient  *client,
                 GCancellable  *cancellable,
                 GError       **error)
@@ -470,6 +482,7 @@ download_blobs (FnStore       *store,
 
       if (!data || !fn_store_put_blob (store, sha256, data, TRUE, error))
         return FALSE;
+      run->downloaded++;
     }
 
   return TRUE;
@@ -526,15 +539,20 @@ run_worker (GTask        *task,
 
   report_progress (run, 0, 0);
 
-  if (!upload_blobs (store, client, cancellable, &error) ||
+  /* On a metered network, when the caregiver said so, signature blobs
+   * neither go up nor come down: the signatures that need them stay in
+   * the outbox (push leaves them out) and pulled ones wait for their
+   * image, while everything else syncs. */
+  if ((!run->defer_attachments && !upload_blobs (store, client, cancellable, &error)) ||
       !push_all (run, store, client, device_id, cancellable, &error) ||
       !pull_all (run, store, server, token, cancellable, &error) ||
-      !download_blobs (store, client, cancellable, &error) ||
+      (!run->defer_attachments && !download_blobs (run, store, client, cancellable, &error)) ||
       !fn_store_set_last_sync (store, g_get_real_time () / 1000, &error))
     goto out;
 
-  g_debug ("run done: pushed %u, rejected %u, pulled %u", run->pushed, run->rejected,
-           run->pulled);
+  g_debug ("run done: pushed %u, rejected %u, pulled %u, blobs downloaded %u%s", run->pushed,
+           run->rejected, run->pulled, run->downloaded,
+           run->defer_attachments ? " (attachments deferred: metered)" : "");
 
 out:
   if (client && !run->retry_after)
@@ -601,11 +619,25 @@ set_int64 (FnSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+static gboolean
+defers_attachments (FnSyncEngine *self)
+{
+  return self->metered && !self->sync_attachments_metered;
+}
+
 static void
 refresh_counts (FnSyncEngine *self)
 {
+  gboolean defer = defers_attachments (self);
+
   g_object_freeze_notify (G_OBJECT (self));
   set_uint (self, &self->pending, fn_store_count_pending (self->store), PROP_PENDING);
+  set_uint (self, &self->deferred_uploads,
+            defer ? fn_store_count_signatures_to_upload (self->store) : 0,
+            PROP_DEFERRED_UPLOADS);
+  set_uint (self, &self->deferred_downloads,
+            defer ? fn_store_count_signatures_to_download (self->store) : 0,
+            PROP_DEFERRED_DOWNLOADS);
   set_uint (self, &self->conflicts, fn_store_count_conflicts (self->store), PROP_CONFLICTS);
   set_uint (self, &self->rejected, fn_store_count_rejected (self->store), PROP_REJECTED);
   set_int64 (self, &self->last_sync, fn_store_get_last_sync (self->store), PROP_LAST_SYNC);
@@ -674,12 +706,13 @@ run_done_cb (GObject      *source,
 
   /* The worker wrote through its own connection: tell everyone who shows
    * the main connection's records to read them again. */
-  if (run->pushed || run->pulled || run->rejected)
+  if (run->pushed || run->pulled || run->rejected || run->downloaded)
     {
       self->emitting = TRUE;
       fn_store_emit_changed (self->store, FN_ENTITY_PATIENT, NULL);
       fn_store_emit_changed (self->store, FN_ENTITY_NOTE, NULL);
       fn_store_emit_changed (self->store, FN_ENTITY_CONFLICT, NULL);
+      fn_store_emit_changed (self->store, FN_ENTITY_SIGNATURE, NULL);
       self->emitting = FALSE;
     }
 
@@ -745,6 +778,7 @@ start_run (FnSyncEngine *self)
   run->ca_file = g_strdup (self->ca_file);
   run->tokens = g_object_ref (self->tokens);
   run->main_context = g_main_context_ref_thread_default ();
+  run->defer_attachments = defers_attachments (self);
   g_weak_ref_init (&run->engine, self);
 
   self->running = TRUE;
@@ -976,6 +1010,39 @@ on_events_state_cb (FnSyncEngine *self)
     }
 }
 
+/* Deferring has just stopped or started: the counts follow, and what was
+ * held back goes at once rather than on the next timer. */
+static void
+attachments_policy_changed (FnSyncEngine *self,
+                            gboolean      deferred_before)
+{
+  gboolean waiting = self->deferred_uploads > 0 || self->deferred_downloads > 0;
+
+  if (defers_attachments (self) == deferred_before)
+    return;
+
+  g_debug ("attachments %s", deferred_before ? "sync again" : "wait for an unmetered network");
+  refresh_counts (self);
+
+  if (deferred_before && waiting && self->started && !self->shut_down)
+    fn_sync_engine_sync_now (self);
+}
+
+static void
+on_metered_changed_cb (FnSyncEngine *self)
+{
+  gboolean metered = self->connectivity && fn_connectivity_get_metered (self->connectivity);
+  gboolean deferred;
+
+  if (self->metered == metered)
+    return;
+
+  deferred = defers_attachments (self);
+  self->metered = metered;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METERED]);
+  attachments_policy_changed (self, deferred);
+}
+
 static void
 fn_sync_engine_dispose (GObject *object)
 {
@@ -984,6 +1051,8 @@ fn_sync_engine_dispose (GObject *object)
   fn_sync_engine_shutdown (self);
   if (self->online_binding)
     g_binding_unbind (g_steal_pointer (&self->online_binding));
+  if (self->connectivity)
+    g_clear_signal_handler (&self->metered_handler, self->connectivity);
   g_clear_object (&self->connectivity);
   g_clear_object (&self->tokens);
   g_clear_object (&self->store);
@@ -1055,6 +1124,22 @@ fn_sync_engine_get_property (GObject    *object,
       g_value_set_boolean (value, self->online);
       break;
 
+    case PROP_METERED:
+      g_value_set_boolean (value, self->metered);
+      break;
+
+    case PROP_SYNC_ATTACHMENTS_METERED:
+      g_value_set_boolean (value, self->sync_attachments_metered);
+      break;
+
+    case PROP_DEFERRED_UPLOADS:
+      g_value_set_uint (value, self->deferred_uploads);
+      break;
+
+    case PROP_DEFERRED_DOWNLOADS:
+      g_value_set_uint (value, self->deferred_downloads);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1072,6 +1157,10 @@ fn_sync_engine_set_property (GObject      *object,
     {
     case PROP_ONLINE:
       fn_sync_engine_set_online (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SYNC_ATTACHMENTS_METERED:
+      fn_sync_engine_set_sync_attachments_metered (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1106,6 +1195,14 @@ fn_sync_engine_class_init (FnSyncEngineClass *klass)
   properties[PROP_ONLINE] =
     g_param_spec_boolean ("online", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_METERED] = g_param_spec_boolean ("metered", NULL, NULL, FALSE, ro);
+  properties[PROP_SYNC_ATTACHMENTS_METERED] =
+    g_param_spec_boolean ("sync-attachments-metered", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFERRED_UPLOADS] =
+    g_param_spec_uint ("deferred-uploads", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_DEFERRED_DOWNLOADS] =
+    g_param_spec_uint ("deferred-downloads", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1117,6 +1214,7 @@ fn_sync_engine_init (FnSyncEngine *self)
   self->current_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->online = TRUE;
+  self->sync_attachments_metered = TRUE;
   self->interval = 300;
 }
 
@@ -1558,11 +1656,19 @@ fn_sync_engine_watch_connectivity (FnSyncEngine   *self,
 
   if (self->online_binding)
     g_binding_unbind (g_steal_pointer (&self->online_binding));
+  if (self->connectivity)
+    g_clear_signal_handler (&self->metered_handler, self->connectivity);
   g_set_object (&self->connectivity, connectivity);
 
   if (connectivity)
-    self->online_binding = g_object_bind_property (connectivity, "online", self, "online",
-                                                   G_BINDING_SYNC_CREATE);
+    {
+      self->online_binding = g_object_bind_property (connectivity, "online", self, "online",
+                                                     G_BINDING_SYNC_CREATE);
+      self->metered_handler = g_signal_connect_swapped (connectivity, "notify::metered",
+                                                        G_CALLBACK (on_metered_changed_cb),
+                                                        self);
+    }
+  on_metered_changed_cb (self);
 }
 
 /**
@@ -1576,7 +1682,86 @@ fn_sync_engine_get_metered (FnSyncEngine *self)
 {
   g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), FALSE);
 
-  return self->connectivity && fn_connectivity_get_metered (self->connectivity);
+  return self->metered;
+}
+
+/**
+ * fn_sync_engine_set_sync_attachments_metered:
+ * @sync: whether signature blobs may go up and come down on a metered
+ *   network (the default)
+ *
+ * With @sync %FALSE and a metered network, runs leave the blobs alone:
+ * signatures whose blobs the server lacks stay pending in the outbox,
+ * untouched, and pulled signatures wait for their image; everything else
+ * syncs. When that stops (the network is no longer metered, or @sync
+ * becomes %TRUE) and something waits, a run starts.
+ */
+void
+fn_sync_engine_set_sync_attachments_metered (FnSyncEngine *self,
+                                             gboolean      sync)
+{
+  gboolean deferred;
+
+  g_return_if_fail (FN_IS_SYNC_ENGINE (self));
+
+  sync = !!sync;
+  if (self->sync_attachments_metered == sync)
+    return;
+
+  deferred = defers_attachments (self);
+  self->sync_attachments_metered = sync;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ATTACHMENTS_METERED]);
+  attachments_policy_changed (self, deferred);
+}
+
+gboolean
+fn_sync_engine_get_sync_attachments_metered (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), TRUE);
+
+  return self->sync_attachments_metered;
+}
+
+/**
+ * fn_sync_engine_get_defers_attachments:
+ *
+ * Returns: whether runs leave signature blobs alone now: the network is
+ *   metered and #FnSyncEngine:sync-attachments-metered is %FALSE
+ */
+gboolean
+fn_sync_engine_get_defers_attachments (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), FALSE);
+
+  return defers_attachments (self);
+}
+
+/**
+ * fn_sync_engine_get_deferred_uploads:
+ *
+ * Returns: how many signatures wait in the outbox for a network that is
+ *   not metered (0 while nothing is deferred)
+ */
+guint
+fn_sync_engine_get_deferred_uploads (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), 0);
+
+  return self->deferred_uploads;
+}
+
+/**
+ * fn_sync_engine_get_deferred_downloads:
+ *
+ * Returns: how many pulled signatures wait for their image until the
+ *   network is not metered (0 while nothing is deferred)
+ */
+guint
+fn_sync_engine_get_deferred_downloads (FnSyncEngine *self)
+{
+  g_return_val_if_fail (FN_IS_SYNC_ENGINE (self), 0);
+
+  return self->deferred_downloads;
 }
 
 /**

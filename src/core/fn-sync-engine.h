@@ -47,6 +47,12 @@ void               fn_sync_engine_set_online        (FnSyncEngine        *self,
 void               fn_sync_engine_watch_connectivity (FnSyncEngine       *self,
                                                       FnConnectivity     *connectivity);
 gboolean           fn_sync_engine_get_metered       (FnSyncEngine        *self);
+void               fn_sync_engine_set_sync_attachments_metered (FnSyncEngine *self,
+                                                                gboolean      sync);
+gboolean           fn_sync_engine_get_sync_attachments_metered (FnSyncEngine *self);
+gboolean           fn_sync_engine_get_defers_attachments (FnSyncEngine   *self);
+guint              fn_sync_engine_get_deferred_uploads (FnSyncEngine     *self);
+guint              fn_sync_engine_get_deferred_downloads (FnSyncEngine   *self);
 FnEventSocket     *fn_sync_engine_get_event_socket  (FnSyncEngine        *self);
 void               fn_sync_engine_set_ca_file       (FnSyncEngine        *self,
                                                      const char          *ca_file);

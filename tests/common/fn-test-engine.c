@@ -10,6 +10,8 @@
 
 #include "fn-test-engine.h"
 
+#include <math.h>
+
 /* How long one run may take before the test fails instead of hanging. */
 #define SYNC_TIMEOUT_MS 60000
 
@@ -31,4 +33,27 @@ fn_test_engine_sync (FnSyncEngine  *engine,
   g_assert_true (fn_test_spin_until (fn_test_pointer_is_set, &result, SYNC_TIMEOUT_MS));
 
   return fn_sync_engine_sync_finish (engine, result, error);
+}
+
+/**
+ * fn_test_scribble:
+ *
+ * Returns: (transfer full): one wavy stroke across a 600 × 200 pad, large
+ *   and inked enough to be signed with
+ */
+FnStrokes *
+fn_test_scribble (void)
+{
+  FnStrokes *strokes = fn_strokes_new (600, 200);
+  guint32 t = 0;
+
+  for (int i = 0; i <= 80; i++, t += 9)
+    {
+      FnStrokePoint p = { 60 + i * 6, 100 + 50 * sin (i / 6.0), t, 0.5 };
+
+      fn_strokes_add_point (strokes, &p);
+    }
+  fn_strokes_end_stroke (strokes);
+
+  return strokes;
 }

@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 
 gboolean        fn_test_engine_sync            (FnSyncEngine    *engine,
                                                 GError         **error);
+FnStrokes      *fn_test_scribble               (void);
 
 G_END_DECLS

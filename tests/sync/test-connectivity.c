@@ -14,16 +14,10 @@
 
 #include "fn-core.h"
 #include "fn-connectivity.h"
+#include "fn-test-nm.h"
 #include "fn-test-util.h"
 
-#include <signal.h>
-
 #define WAIT_MS 5000
-#define PYTHON "/usr/bin/python3"
-
-#define NM_NAME "org.freedesktop.NetworkManager"
-#define NM_PATH "/org/freedesktop/NetworkManager"
-#define MOCK_IFACE "org.freedesktop.DBus.Mock"
 
 static gboolean
 on_deadline_cb (gpointer user_data)
@@ -47,138 +41,22 @@ spin_for (guint ms)
 
 typedef struct
 {
-  GTestDBus *bus;
-  GDBusConnection *connection;
-  GSubprocess *mock;
-  gboolean mock_up;
+  FnTestNm nm;
   char *dir;
 } Fixture;
-
-static void
-on_name_appeared_cb (GDBusConnection *connection,
-                     const char      *name,
-                     const char      *owner,
-                     gpointer         user_data)
-{
-  ((Fixture *)user_data)->mock_up = TRUE;
-}
-
-static void
-on_name_vanished_cb (GDBusConnection *connection,
-                     const char      *name,
-                     gpointer         user_data)
-{
-  ((Fixture *)user_data)->mock_up = FALSE;
-}
-
-static gboolean
-mock_is_up (gpointer user_data)
-{
-  return ((Fixture *)user_data)->mock_up;
-}
-
-static gboolean
-mock_is_down (gpointer user_data)
-{
-  return !((Fixture *)user_data)->mock_up;
-}
-
-static void
-bus_up (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  const char *address;
-
-  f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (f->bus);
-  address = g_test_dbus_get_bus_address (f->bus);
-  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-
-  f->connection = g_dbus_connection_new_for_address_sync (
-    address,
-    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-    NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  g_bus_watch_name_on_connection (f->connection, NM_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                  on_name_appeared_cb, on_name_vanished_cb, f, NULL);
-}
-
-static void
-mock_start (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_assert_null (f->mock);
-  f->mock = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              PYTHON, "-m", "dbusmock", "--system",
-                              "--template", "networkmanager",
-                              "-p", "{\"Version\": \"1.42.4\"}",
-                              NULL);
-  g_assert_no_error (error);
-  g_assert_true (fn_test_spin_until (mock_is_up, f, WAIT_MS));
-}
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *)user_data = TRUE;
-}
-
-static gboolean
-flag_is_set (gpointer user_data)
-{
-  return *(gboolean *)user_data;
-}
-
-static void
-mock_stop (Fixture *f)
-{
-  gboolean exited = FALSE;
-
-  if (!f->mock)
-    return;
-
-  g_subprocess_send_signal (f->mock, SIGTERM);
-  g_subprocess_wait_async (f->mock, NULL, wait_cb, &exited);
-  if (!fn_test_spin_until (flag_is_set, &exited, WAIT_MS))
-    {
-      g_subprocess_force_exit (f->mock);
-      fn_test_spin_until (flag_is_set, &exited, WAIT_MS);
-    }
-  g_clear_object (&f->mock);
-}
-
-static void
-mock_call (Fixture    *f,
-           const char *method,
-           GVariant   *parameters)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
-
-  reply = g_dbus_connection_call_sync (f->connection, NM_NAME, NM_PATH, MOCK_IFACE, method,
-                                       parameters, NULL, G_DBUS_CALL_FLAGS_NONE, WAIT_MS,
-                                       NULL, &error);
-  g_assert_no_error (error);
-}
 
 static void
 set_connectivity (Fixture *f,
                   guint    connectivity)
 {
-  mock_call (f, "SetConnectivity", g_variant_new ("(u)", connectivity));
+  fn_test_nm_call (&f->nm, "SetConnectivity", g_variant_new ("(u)", connectivity));
 }
 
 static void
 set_state (Fixture *f,
            guint    state)
 {
-  mock_call (f, "SetGlobalConnectionState", g_variant_new ("(u)", state));
+  fn_test_nm_call (&f->nm, "SetGlobalConnectionState", g_variant_new ("(u)", state));
 }
 
 static void
@@ -193,18 +71,7 @@ fixture_setup (Fixture *f)
 static void
 fixture_teardown (Fixture *f)
 {
-  mock_stop (f);
-  if (f->connection)
-    {
-      fn_test_spin_until (mock_is_down, f, 500);
-      g_dbus_connection_close_sync (f->connection, NULL, NULL);
-      g_clear_object (&f->connection);
-    }
-  if (f->bus)
-    {
-      g_test_dbus_down (f->bus);
-      g_clear_object (&f->bus);
-    }
+  fn_test_nm_down (&f->nm);
   if (f->dir)
     {
       fn_test_remove_tree (f->dir);
@@ -293,8 +160,8 @@ test_nm_full (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
 
   watch_init (&watch);
   g_assert_cmpint (fn_connectivity_get_source (watch.connectivity), ==,
@@ -331,8 +198,8 @@ test_nm_connectivity_none (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
   watch_init (&watch);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
 
@@ -367,8 +234,8 @@ test_nm_state_disconnected (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
   watch_init (&watch);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
@@ -394,8 +261,8 @@ test_nm_check_unknown (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
   set_connectivity (&f, 0);
   watch_init (&watch);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
@@ -418,24 +285,20 @@ test_nm_metered (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
   watch_init (&watch);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
 
   /* The template has no Metered property; NM_METERED_UNKNOWN first, then
    * NM_METERED_YES and NM_METERED_GUESS_NO. */
-  mock_call (&f, "AddProperty",
-             g_variant_new ("(ssv)", NM_NAME, "Metered", g_variant_new_uint32 (0)));
-  mock_call (&f, "SetProperty",
-             g_variant_new ("(sssv)", NM_PATH, NM_NAME, "Metered", g_variant_new_uint32 (1)));
+  fn_test_nm_set_metered (&f.nm, 1);
   g_assert_true (fn_test_spin_until (is_metered, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
   g_assert_cmpuint (watch.metered_notifies, ==, 1);
 
-  mock_call (&f, "SetProperty",
-             g_variant_new ("(sssv)", NM_PATH, NM_NAME, "Metered", g_variant_new_uint32 (4)));
+  fn_test_nm_set_metered (&f.nm, 4);
   spin_for (200);
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
   g_assert_cmpuint (watch.metered_notifies, ==, 2);
@@ -452,18 +315,18 @@ test_nm_goes_away (void)
   Watch watch = { 0 };
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
   watch_init (&watch);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   set_connectivity (&f, 1);
   g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
-  mock_stop (&f);
+  fn_test_nm_stop (&f.nm);
   g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
 
   /* And back. */
-  mock_start (&f);
+  fn_test_nm_start (&f.nm);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_test_spin_until (is_online, &watch, WAIT_MS));
 
@@ -509,7 +372,7 @@ test_fallback_bus_without_nm (void)
   gint64 start;
 
   fixture_setup (&f);
-  bus_up (&f);
+  fn_test_nm_bus_up (&f.nm);
 
   start = g_get_monotonic_time ();
   watch_init (&watch);
@@ -518,7 +381,7 @@ test_fallback_bus_without_nm (void)
 
   g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
 
-  mock_start (&f);
+  fn_test_nm_start (&f.nm);
   g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
@@ -584,8 +447,8 @@ test_engine_follows (void)
   gint64 start;
 
   fixture_setup (&f);
-  bus_up (&f);
-  mock_start (&f);
+  fn_test_nm_bus_up (&f.nm);
+  fn_test_nm_start (&f.nm);
 
   store = fn_store_new (f.dir, &error);
   g_assert_no_error (error);
@@ -630,7 +493,7 @@ test_engine_follows (void)
   /* A lost NM must not leave the engine offline for ever. */
   set_connectivity (&f, 1);
   g_assert_true (fn_test_spin_until (engine_is_offline, &engine_watch, WAIT_MS));
-  mock_stop (&f);
+  fn_test_nm_stop (&f.nm);
   g_assert_true (fn_test_spin_until (source_is_monitor, &watch, WAIT_MS));
   g_assert_cmpint (fn_sync_engine_get_online (engine_watch.engine), ==,
                    fn_connectivity_get_online (watch.connectivity));
@@ -645,46 +508,7 @@ test_engine_follows (void)
   fixture_teardown (&f);
 }
 
-/* ---- running each test in its own process ---- */
-
-typedef struct
-{
-  const char *path;
-  GTestFunc func;
-} Case;
-
-static const Case cases[] = {
-  { "/connectivity/nm/full", test_nm_full },
-  { "/connectivity/nm/connectivity-none", test_nm_connectivity_none },
-  { "/connectivity/nm/state-disconnected", test_nm_state_disconnected },
-  { "/connectivity/nm/check-unknown", test_nm_check_unknown },
-  { "/connectivity/nm/metered", test_nm_metered },
-  { "/connectivity/nm/goes-away", test_nm_goes_away },
-  { "/connectivity/fallback/no-bus", test_fallback_no_bus },
-  { "/connectivity/fallback/bus-without-nm", test_fallback_bus_without_nm },
-  { "/connectivity/engine/follows", test_engine_follows },
-};
-
-static void
-run_case (gconstpointer data)
-{
-  const Case *c = data;
-
-  if (g_test_subprocess ())
-    {
-      c->func ();
-      return;
-    }
-
-  if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip (PYTHON " with python-dbusmock is needed");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
+/* ---- each test in its own process ---- */
 
 int
 main (int   argc,
@@ -692,8 +516,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_test_add_data_func (cases[i].path, &cases[i], run_case);
+  fn_test_nm_add ("/connectivity/nm/full", test_nm_full, 30);
+  fn_test_nm_add ("/connectivity/nm/connectivity-none", test_nm_connectivity_none, 30);
+  fn_test_nm_add ("/connectivity/nm/state-disconnected", test_nm_state_disconnected, 30);
+  fn_test_nm_add ("/connectivity/nm/check-unknown", test_nm_check_unknown, 30);
+  fn_test_nm_add ("/connectivity/nm/metered", test_nm_metered, 30);
+  fn_test_nm_add ("/connectivity/nm/goes-away", test_nm_goes_away, 30);
+  fn_test_nm_add ("/connectivity/fallback/no-bus", test_fallback_no_bus, 30);
+  fn_test_nm_add ("/connectivity/fallback/bus-without-nm", test_fallback_bus_without_nm, 30);
+  fn_test_nm_add ("/connectivity/engine/follows", test_engine_follows, 30);
 
   return g_test_run ();
 }

@@ -16,7 +16,6 @@
 #include "fn-test-engine.h"
 #include "fn-test-server.h"
 
-#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -526,30 +525,13 @@ test_created_and_deleted_offline (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (on_server, "deleted"));
 }
 
-static FnStrokes *
-scribble (void)
-{
-  FnStrokes *strokes = fn_strokes_new (600, 200);
-  guint32 t = 0;
-
-  for (int i = 0; i <= 80; i++, t += 9)
-    {
-      FnStrokePoint p = { 60 + i * 6, 100 + 50 * sin (i / 6.0), t, 0.5 };
-
-      fn_strokes_add_point (strokes, &p);
-    }
-  fn_strokes_end_stroke (strokes);
-
-  return strokes;
-}
-
 static void
 test_signature_reaches_second_laptop (Fixture       *f,
                                       gconstpointer  data)
 {
   g_autofree char *note_id = fn_test_create_note (fn_test_fixture_user (&f->server, "office"),
                                                   f->patient_id, "Visit", "Wound dressed.");
-  g_autoptr (FnStrokes) strokes = scribble ();
+  g_autoptr (FnStrokes) strokes = fn_test_scribble ();
   g_autoptr (FnSignature) signature = NULL;
   g_autoptr (FnSignature) pulled = NULL;
   g_autoptr (GError) error = NULL;
