@@ -64,6 +64,8 @@ on_settings_changed_cb (FnApplication *self,
                         GSettings     *settings)
 {
   g_autofree char *ca_file = g_settings_get_string (settings, FN_SETTINGS_CA_FILE);
+  gboolean attachments_metered = g_settings_get_boolean (settings,
+                                                         FN_SETTINGS_SYNC_ATTACHMENTS_METERED);
 
   if (!self->engine)
     return;
@@ -71,6 +73,7 @@ on_settings_changed_cb (FnApplication *self,
   fn_sync_engine_set_interval (self->engine,
                                g_settings_get_uint (settings, FN_SETTINGS_SYNC_INTERVAL));
   fn_sync_engine_set_ca_file (self->engine, ca_file);
+  fn_sync_engine_set_sync_attachments_metered (self->engine, attachments_metered);
 }
 
 static FnTokenStoreKind

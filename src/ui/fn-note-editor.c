@@ -1142,3 +1142,20 @@ fn_note_editor_focus (FnNoteEditor *self)
   if (!gtk_widget_has_focus (GTK_WIDGET (self->title_row)))
     gtk_editable_select_region (GTK_EDITABLE (self->title_row), -1, -1);
 }
+
+/**
+ * fn_note_editor_set_metered:
+ * @metered: whether the sync engine defers signature images now (a
+ *   metered network, and the preference off)
+ *
+ * A signature whose image has not arrived then says it waits for a
+ * network that is not metered, rather than for the next sync.
+ */
+void
+fn_note_editor_set_metered (FnNoteEditor *self,
+                            gboolean      metered)
+{
+  g_return_if_fail (FN_IS_NOTE_EDITOR (self));
+
+  fn_signature_view_set_metered (self->signature_view, metered);
+}

@@ -29,5 +29,7 @@ gboolean   fn_note_editor_get_dirty (FnNoteEditor  *self);
 gboolean   fn_note_editor_save      (FnNoteEditor  *self,
                                      GError       **error);
 void       fn_note_editor_focus     (FnNoteEditor  *self);
+void       fn_note_editor_set_metered (FnNoteEditor *self,
+                                       gboolean      metered);
 
 G_END_DECLS

@@ -17,8 +17,9 @@
 #include <glib/gi18n.h>
 
 /* The office server (shown, with sign in or out), how often to sync in the
- * background and an extra certificate authority. The interval and the CA
- * file are GSettings keys the application already follows. */
+ * background, whether signatures sync on metered networks and an extra
+ * certificate authority. The interval, the metered switch and the CA file
+ * are GSettings keys the application already follows. */
 
 struct _FnPreferencesWindow
 {
@@ -30,6 +31,7 @@ struct _FnPreferencesWindow
   GtkWidget            *sign_out_button;
   GtkWidget            *sign_in_button;
   GtkSpinButton        *interval_spin;
+  GtkSwitch            *metered_switch;
   AdwActionRow         *ca_row;
   GtkWidget            *ca_clear_button;
 
@@ -321,6 +323,7 @@ fn_preferences_window_class_init (FnPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, metered_switch);
   gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, ca_row);
   gtk_widget_class_bind_template_child (widget_class, FnPreferencesWindow, ca_clear_button);
 }
@@ -337,6 +340,8 @@ fn_preferences_window_init (FnPreferencesWindow *self)
                                 gtk_spin_button_get_adjustment (self->interval_spin), "value",
                                 G_SETTINGS_BIND_DEFAULT,
                                 seconds_to_minutes, minutes_to_seconds, NULL, NULL);
+  g_settings_bind (self->settings, FN_SETTINGS_SYNC_ATTACHMENTS_METERED,
+                   self->metered_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::" FN_SETTINGS_CA_FILE,
                            G_CALLBACK (update_ca_file), self, G_CONNECT_SWAPPED);
   update_ca_file (self);

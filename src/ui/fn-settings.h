@@ -13,3 +13,4 @@
 #define FN_SETTINGS_WINDOW_MAXIMIZED "window-maximized"
 #define FN_SETTINGS_SYNC_INTERVAL    "sync-interval"
 #define FN_SETTINGS_CA_FILE          "ca-file"
+#define FN_SETTINGS_SYNC_ATTACHMENTS_METERED "sync-attachments-metered"

@@ -16,7 +16,8 @@
 
 /* A stored signature under its note: the ink (drawn by the same code as
  * the pad and the PNG), who signed and when, and a warning when the note
- * no longer matches what was signed. */
+ * no longer matches what was signed. Without the ink yet, a sentence says
+ * when it comes: with the next sync, or on a network that is not metered. */
 
 struct _FnSignatureView
 {
@@ -26,10 +27,13 @@ struct _FnSignatureView
   FnSignaturePad *pad;
   GtkLabel       *caption_label;
   GtkWidget      *missing_label;
+  GtkWidget      *metered_label;
   GtkWidget      *earlier_box;
 
   /* owned */
   gboolean        matches;
+  gboolean        has_strokes;
+  gboolean        metered;
 };
 
 enum
@@ -99,7 +103,15 @@ fn_signature_view_class_init (FnSignatureViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, pad);
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, caption_label);
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, missing_label);
+  gtk_widget_class_bind_template_child (widget_class, FnSignatureView, metered_label);
   gtk_widget_class_bind_template_child (widget_class, FnSignatureView, earlier_box);
+}
+
+static void
+update_missing (FnSignatureView *self)
+{
+  gtk_widget_set_visible (self->missing_label, !self->has_strokes && !self->metered);
+  gtk_widget_set_visible (self->metered_label, !self->has_strokes && self->metered);
 }
 
 static void
@@ -148,7 +160,8 @@ fn_signature_view_set_signature (FnSignatureView *self,
   g_return_if_fail (FN_IS_SIGNATURE_VIEW (self));
 
   fn_signature_pad_set_strokes (self->pad, strokes);
-  gtk_widget_set_visible (self->missing_label, !strokes);
+  self->has_strokes = strokes != NULL;
+  update_missing (self);
 
   role = fn_signature_role_to_label (signer_role);
   if (captured_at)
@@ -203,4 +216,16 @@ fn_signature_view_set_matches (FnSignatureView *self,
   self->matches = matches;
   gtk_widget_set_visible (self->earlier_box, !matches);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MATCHES]);
+}
+
+/* Whether signature images wait for a network that is not metered (the
+ * sync engine defers them), which the view says while it has no ink. */
+void
+fn_signature_view_set_metered (FnSignatureView *self,
+                               gboolean         metered)
+{
+  g_return_if_fail (FN_IS_SIGNATURE_VIEW (self));
+
+  self->metered = !!metered;
+  update_missing (self);
 }

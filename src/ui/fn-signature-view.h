@@ -25,6 +25,8 @@ const char *fn_signature_view_get_caption   (FnSignatureView *self);
 gboolean    fn_signature_view_get_matches   (FnSignatureView *self);
 void        fn_signature_view_set_matches   (FnSignatureView *self,
                                              gboolean         matches);
+void        fn_signature_view_set_metered   (FnSignatureView *self,
+                                             gboolean         metered);
 char       *fn_signature_role_to_label      (const char      *role);
 
 G_END_DECLS

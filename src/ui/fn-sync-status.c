@@ -28,6 +28,8 @@ fn_sync_snapshot_from_engine (FnSyncSnapshot *snapshot,
   snapshot->rejected = fn_sync_engine_get_rejected (engine);
   snapshot->last_sync = fn_sync_engine_get_last_sync (engine);
   snapshot->retry_at = fn_sync_engine_get_retry_at (engine);
+  snapshot->deferred_uploads = fn_sync_engine_get_deferred_uploads (engine);
+  snapshot->deferred_downloads = fn_sync_engine_get_deferred_downloads (engine);
   g_object_get (engine,
                 "progress-done", &snapshot->progress_done,
                 "progress-remaining", &snapshot->progress_remaining,
@@ -64,6 +66,20 @@ fn_sync_format_ago (gint64 then_ms,
 
   n = (int)MIN (seconds / 86400, G_MAXINT);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", n), n);
+}
+
+/* Changes waiting to be sent, leaving out the signatures that wait on
+ * purpose for a network that is not metered. */
+static guint
+waiting (const FnSyncSnapshot *s)
+{
+  return s->pending > s->deferred_uploads ? s->pending - s->deferred_uploads : 0;
+}
+
+static guint
+deferred (const FnSyncSnapshot *s)
+{
+  return s->deferred_uploads + s->deferred_downloads;
 }
 
 static int
@@ -144,10 +160,16 @@ fn_sync_status_short_text (const FnSyncSnapshot *s,
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change refused",
                                          "%u changes refused", s->rejected),
                             s->rejected);
-  if (s->pending > 0)
+  if (waiting (s) > 0)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting",
-                                         "%u changes waiting", s->pending),
-                            s->pending);
+                                         "%u changes waiting", waiting (s)),
+                            waiting (s));
+  if (deferred (s) > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u signature waits for an unmetered network",
+                                         "%u signatures wait for an unmetered network",
+                                         deferred (s)),
+                            deferred (s));
   if (s->last_sync > 0)
     {
       g_autofree char *ago = fn_sync_format_ago (s->last_sync, now_ms);
@@ -210,7 +232,7 @@ fn_sync_status_long_text (const FnSyncSnapshot *s,
       break;
     }
 
-  if (s->pending > 0)
+  if (waiting (s) > 0)
     {
       if (text->len)
         g_string_append_c (text, ' ');
@@ -218,8 +240,25 @@ fn_sync_status_long_text (const FnSyncSnapshot *s,
                               g_dngettext (GETTEXT_PACKAGE,
                                            "%u change is saved on this laptop and waits to be sent.",
                                            "%u changes are saved on this laptop and wait to be sent.",
-                                           s->pending),
-                              s->pending);
+                                           waiting (s)),
+                              waiting (s));
+    }
+
+  if (deferred (s) > 0)
+    {
+      if (text->len)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u signature waits for a network that is not metered; "
+                                           "notes and other changes sync as usual.",
+                                           "%u signatures wait for a network that is not metered; "
+                                           "notes and other changes sync as usual.",
+                                           deferred (s)),
+                              deferred (s));
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("To sync them on this network, turn on Sync Signatures on "
+                               "Metered Networks in Preferences."));
     }
 
   if (s->conflicts > 0)
@@ -276,7 +315,7 @@ fn_sync_status_icon_name (const FnSyncSnapshot *s)
     return "dialog-warning-symbolic";
   if (s->rejected > 0)
     return "dialog-error-symbolic";
-  if (s->pending > 0)
+  if (s->pending > 0 || deferred (s) > 0)
     return "document-send-symbolic";
   return "emblem-ok-symbolic";
 }

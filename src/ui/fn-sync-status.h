@@ -23,6 +23,8 @@ typedef struct
   gint64            retry_at;            /* Unix ms, 0 for none */
   gint64            progress_done;
   gint64            progress_remaining;
+  guint             deferred_uploads;    /* signatures held back: metered */
+  guint             deferred_downloads;  /* signature images not fetched: metered */
 } FnSyncSnapshot;
 
 void        fn_sync_snapshot_from_engine (FnSyncSnapshot       *snapshot,

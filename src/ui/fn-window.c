@@ -418,8 +418,10 @@ show_sync_toast (FnWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* The offline bar, and toasts for the moments that matter: everything
- * delivered after a time away, a change the office refused. */
+/* The offline bar, whether a signature without its image says it waits
+ * for a network that is not metered, and toasts for the moments that
+ * matter: everything delivered after a time away, a change the office
+ * refused. */
 static void
 on_engine_notify_cb (FnWindow     *self,
                      GParamSpec   *pspec,
@@ -448,6 +450,7 @@ on_engine_notify_cb (FnWindow     *self,
       gtk_label_set_text (self->offline_label, text);
     }
   gtk_revealer_set_reveal_child (self->offline_revealer, offline);
+  fn_note_editor_set_metered (self->note_editor, fn_sync_engine_get_defers_attachments (engine));
 
   if ((offline || state == FN_SYNC_ENGINE_BACKING_OFF || state == FN_SYNC_ENGINE_ERROR) &&
       pending > 0)
@@ -1245,7 +1248,10 @@ fn_window_set_sync_engine (FnWindow     *self,
       on_engine_notify_cb (self, NULL, engine);
     }
   else
-    gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+    {
+      gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+      fn_note_editor_set_metered (self->note_editor, FALSE);
+    }
 
   fn_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
