@@ -614,32 +614,7 @@ outbox_op_ids (FnStore *store)
   return ids;
 }
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr (GError) error = NULL;
-
-  fake_start (&f->fake);
-  f->dir = g_dir_make_tmp ("fn-hostile-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = fn_store_new (f->dir, &error);
-  g_assert_no_error (error);
-  f->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, f->dir);
-  f->engine = fn_sync_engine_new (f->store, f->tokens);
-
-  g_assert_true (fn_sync_sign_in (f->store, f->tokens, f->fake.url, "alice", "alice-demo", NULL,
-                                  NULL, &error));
-  g_assert_no_error (error);
-
-  /* A first, good run brings the patient and the note. */
-  fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
-  g_assert_true (fn_test_engine_sync (f->engine, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
-}
-
-/* The same, but not signed in: for the sign-in cases. */
+/* Not signed in yet: for the sign-in cases. */
 static void
 fixture_setup_signed_out (Fixture       *f,
                           gconstpointer  data)
@@ -653,6 +628,25 @@ fixture_setup_signed_out (Fixture       *f,
   g_assert_no_error (error);
   f->tokens = fn_token_store_new (FN_TOKEN_STORE_FILE, f->dir);
   f->engine = fn_sync_engine_new (f->store, f->tokens);
+}
+
+/* Signed in, and a first, good run has brought the patient and the note. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture_setup_signed_out (f, data);
+
+  g_assert_true (fn_sync_sign_in (f->store, f->tokens, f->fake.url, "alice", "alice-demo", NULL,
+                                  NULL, &error));
+  g_assert_no_error (error);
+
+  fake_set (&f->fake, ANSWER_GOOD, ANSWER_GOOD);
+  g_assert_true (fn_test_engine_sync (f->engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
 
 static void
