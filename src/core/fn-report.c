@@ -204,10 +204,14 @@ role_label (const char *role)
 static void
 draw_signature (Page        *page,
                 FnStore     *store,
-                const char  *note_id)
+                const char  *note_id,
+                GDateTime   *visit_local)
 {
   g_autoptr (FnSignature) signature = NULL;
   g_autoptr (GBytes) png = NULL;
+  g_autoptr (GDateTime) captured = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *line = NULL;
   g_autofree char *markup = NULL;
   FnSignatureCheck check;
@@ -244,11 +248,23 @@ draw_signature (Page        *page,
       cairo_surface_destroy (image);
     }
 
+  captured = g_date_time_new_from_iso8601 (fn_signature_get_captured_at (signature), NULL);
+  local = captured ? g_date_time_to_local (captured) : NULL;
+  /* Local time, and the time alone when signed on the day of the visit; a
+   * signature from another day says its date too. */
+  if (local && visit_local &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (visit_local) &&
+      g_date_time_get_year (local) == g_date_time_get_year (visit_local))
+    when = g_date_time_format (local, "%H:%M");
+  else if (local)
+    when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  else
+    when = g_strdup (fn_signature_get_captured_at (signature));
   /* Translators: signer, role, time */
   line = g_strdup_printf (_("Signed by %s (%s) at %s."),
                           fn_signature_get_signer_name (signature),
                           role_label (fn_signature_get_signer_role (signature)),
-                          fn_signature_get_captured_at (signature));
+                          when);
   markup = g_markup_escape_text (line, -1);
   paragraph (page, "Sans 9", markup, 2);
 
@@ -297,7 +313,7 @@ draw_visit (Page    *page,
       page->y += 5;
     }
 
-  draw_signature (page, store, fn_record_get_id (FN_RECORD (note)));
+  draw_signature (page, store, fn_record_get_id (FN_RECORD (note)), local);
   rule (page);
 }
 

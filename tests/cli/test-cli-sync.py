@@ -911,6 +911,18 @@ def test_signature_export_verify(t):
     assert drawing.startswith('<?xml') and 'viewBox="0 0 600.00 200.00"' in drawing
     t.expect(EXIT_USAGE, 'signature', 'export', note['id'])
 
+    # The day's report names the signer and the time in local time, not
+    # the raw timestamp; a signature from another day gives its date.
+    if shutil.which('pdftotext'):
+        day = note['visit_at'][:10]
+        pdf = os.path.join(t.root, 'signed.pdf')
+        t.ok('report', '--day', day, '--pdf', pdf, env={'TZ': 'UTC'})
+        text = ' '.join(subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        when = '10:00' if day == '2026-11-27' else '2026-11-27 10:00'
+        assert f'Signed by Agnes Albrecht (patient) at {when}.' in text, text
+        assert '10:00:00Z' not in text, text
+
     # Edited after signing: verify says so with its own exit status.
     t.ok('note', 'edit', note['id'], '--body', 'Changed after the signature.')
     r = t.expect(EXIT_ATTENTION, 'signature', 'verify', note['id'])
