@@ -37,6 +37,7 @@ struct _FnTodayPage
   GtkSizeGroup    *states_group;  /* lines up the state columns of the rows */
   GDate            day;
   guint            reload_id;
+  guint            midnight_id;
   gboolean         stale;
   gboolean         writing;
 };
@@ -591,6 +592,41 @@ today_go_today_action (GtkWidget  *widget,
   fn_today_page_set_day (FN_TODAY_PAGE (widget), &today);
 }
 
+static void schedule_midnight (FnTodayPage *self);
+
+/* A caregiver who works past midnight keeps the day on screen (its report
+ * may still be due); its heading now says "Yesterday". */
+static gboolean
+midnight_cb (gpointer user_data)
+{
+  FnTodayPage *self = user_data;
+
+  self->midnight_id = 0;
+  update_day (self);
+  schedule_midnight (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_midnight (FnTodayPage *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start = NULL;
+  g_autoptr (GDateTime) next = NULL;
+  GTimeSpan seconds;
+  GDate today;
+
+  get_today (&today);
+  start = day_start_local (&today);
+  next = g_date_time_add_days (start, 1);
+
+  /* A second late rather than early; a suspended laptop catches up in map. */
+  seconds = g_date_time_difference (next, now) / G_USEC_PER_SEC + 1;
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  self->midnight_id = g_timeout_add_seconds ((guint)seconds, midnight_cb, self);
+}
+
 static void
 fn_today_page_map (GtkWidget *widget)
 {
@@ -600,11 +636,22 @@ fn_today_page_map (GtkWidget *widget)
 
   /* "Today" may have become yesterday while the page was hidden. */
   update_day (self);
+  schedule_midnight (self);
   if (self->stale)
     {
       self->stale = FALSE;
       reload (self);
     }
+}
+
+static void
+fn_today_page_unmap (GtkWidget *widget)
+{
+  FnTodayPage *self = FN_TODAY_PAGE (widget);
+
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (fn_today_page_parent_class)->unmap (widget);
 }
 
 /* Coming to the page, a keyboard or screen reader user lands on the first
@@ -627,6 +674,7 @@ fn_today_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   if (self->chooser)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -663,6 +711,7 @@ fn_today_page_class_init (FnTodayPageClass *klass)
   object_class->finalize = fn_today_page_finalize;
 
   widget_class->map = fn_today_page_map;
+  widget_class->unmap = fn_today_page_unmap;
   widget_class->grab_focus = fn_today_page_grab_focus;
 
   gtk_widget_class_install_action (widget_class, "today.previous-day", NULL,
