@@ -52,6 +52,21 @@ fn_test_spin_until (FnTestCheckFunc check,
 }
 
 /**
+ * fn_test_spin:
+ *
+ * Runs the default main context for @ms milliseconds.
+ */
+void
+fn_test_spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_deadline_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/**
  * fn_test_pointer_is_set:
  * @user_data: the address of a pointer
  *

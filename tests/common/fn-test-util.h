@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 typedef gboolean (*FnTestCheckFunc) (gpointer user_data);
 
+void            fn_test_spin                   (guint            ms);
 gboolean        fn_test_spin_until             (FnTestCheckFunc  check,
                                                 gpointer         user_data,
                                                 guint            timeout_ms);

@@ -19,24 +19,6 @@
 
 #define WAIT_MS 5000
 
-static gboolean
-on_deadline_cb (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_deadline_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* ---- the private system bus and the mock ---- */
 
 typedef struct
@@ -215,7 +197,7 @@ test_nm_connectivity_none (void)
   set_connectivity (&f, 2);
   g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
   set_connectivity (&f, 3);
-  spin_for (100);
+  fn_test_spin (100);
   g_assert_false (fn_connectivity_get_online (watch.connectivity));
   g_assert_cmpuint (watch.online_notifies, ==, 3);
 
@@ -299,7 +281,7 @@ test_nm_metered (void)
   g_assert_cmpuint (watch.metered_notifies, ==, 1);
 
   fn_test_nm_set_metered (&f.nm, 4);
-  spin_for (200);
+  fn_test_spin (200);
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
   g_assert_cmpuint (watch.metered_notifies, ==, 2);
 
@@ -499,7 +481,7 @@ test_engine_follows (void)
                    fn_connectivity_get_online (watch.connectivity));
 
   fn_sync_engine_shutdown (engine_watch.engine);
-  spin_for (100);  /* a cancelled token lookup for the event socket returns */
+  fn_test_spin (100);  /* a cancelled token lookup for the event socket returns */
   g_signal_handlers_disconnect_by_data (engine_watch.engine, &engine_watch);
   g_assert_finalize_object (engine_watch.engine);
   watch_clear (&watch);

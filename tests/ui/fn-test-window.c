@@ -13,15 +13,6 @@
 #include "fn-test-util.h"
 
 static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 is_mapped (gpointer user_data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (user_data));
@@ -89,12 +80,7 @@ fn_test_window_open (FnStore      *store,
 void
 fn_test_window_close (FnWindow *window)
 {
-  gboolean done = FALSE;
-
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
-
-  g_timeout_add (50, on_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  fn_test_spin (50);
 }

@@ -44,16 +44,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static gboolean
 spin_until_mapped (GtkWidget *widget,
                    guint      ms)
@@ -126,13 +116,13 @@ screenshot (GtkWidget  *widget,
   int width = 0, height = 0;
 
   /* Let transitions finish; a widget waiting for its size draws nothing. */
-  spin (600);
+  fn_test_spin (600);
   for (int attempt = 0; !node && attempt < 50; attempt++)
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
 
       if (attempt > 0)
-        spin (20);
+        fn_test_spin (20);
       width = gtk_widget_get_width (widget);
       height = gtk_widget_get_height (widget);
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
@@ -197,14 +187,14 @@ test_window (Fixture       *fixture,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==,
                    "Kein Patient ausgewählt");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Field Notes");
-  spin (200);
+  fn_test_spin (200);
   assert_no_english (GTK_WIDGET (fixture->window));
   screenshot (GTK_WIDGET (fixture->window), "main-window-de-empty");
 
   /* A patient with notes shows the most words. */
   list_view = child (fixture, "patient_list_view");
   gtk_selection_model_select_item (gtk_list_view_get_model (list_view), 0, TRUE);
-  spin (200);
+  fn_test_spin (200);
   g_assert_true (gtk_stack_get_visible_child (content_stack) != empty_page);
   assert_no_english (GTK_WIDGET (fixture->window));
   screenshot (GTK_WIDGET (fixture->window), "main-window-de");
@@ -237,7 +227,7 @@ test_note_editor (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-note",
                                              "s", id));
-  spin (200);
+  fn_test_spin (200);
   g_assert_true (gtk_stack_get_visible_child (child (fixture, "content_stack")) ==
                  child (fixture, "note_editor"));
   assert_no_english (GTK_WIDGET (fixture->window));
@@ -263,7 +253,7 @@ test_preferences (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (preferences));
   g_assert_true (spin_until_mapped (preferences, 5000));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, "Einstellungen");
-  spin (200);
+  fn_test_spin (200);
   assert_no_english (preferences);
   screenshot (preferences, "preferences-de");
   gtk_window_destroy (GTK_WINDOW (preferences));
@@ -290,7 +280,7 @@ test_welcome (Fixture       *fixture,
   g_assert_true (spin_until_mapped (welcome, 5000));
   /* A no-break space keeps the name on one line. */
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (welcome)), ==, "Willkommen bei Field\u00a0Notes");
-  spin (200);
+  fn_test_spin (200);
   assert_no_english (welcome);
   screenshot (welcome, "welcome-de");
   gtk_window_destroy (GTK_WINDOW (welcome));

@@ -39,16 +39,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Runs the main loop until @condition holds or @ms pass. */
 static gboolean
 spin_until (Condition condition,
@@ -95,7 +85,7 @@ screenshot (GtkWidget  *widget,
   const char *dir = g_getenv ("G_TEST_BUILDDIR");
 
   /* Let the stack's crossfade finish. */
-  spin (400);
+  fn_test_spin (400);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -254,7 +244,7 @@ draw_stroke (FnSignaturePad *pad,
   /* The pad counts a stroke from its first point: wait for its last. */
   g_assert_true (spin_until (stroke_arrived, &wait, WAIT_MS));
   /* And for the release. */
-  spin (50);
+  fn_test_spin (50);
 }
 
 /* A handwriting-like line of loops (a prolate cycloid) from @x0 to @x1
@@ -306,7 +296,7 @@ show_in_window (GtkWidget *child,
   gtk_window_present (window);
   g_assert_true (spin_until (is_mapped, child, WAIT_MS));
   /* Let the first frame settle the allocation. */
-  spin (100);
+  fn_test_spin (100);
 
   return window;
 }
@@ -316,7 +306,7 @@ destroy_window (GtkWindow *window)
 {
   gtk_window_destroy (window);
   g_assert_finalize_object (window);
-  spin (50);
+  fn_test_spin (50);
 }
 
 static gboolean
@@ -458,7 +448,7 @@ test_pad_draw (void)
     g_ptr_array_add (args, g_strdup ("mouseup"));
     g_ptr_array_add (args, g_strdup ("1"));
     run_xdotool (args);
-    spin (200);
+    fn_test_spin (200);
     g_assert_cmpuint (fn_signature_pad_get_n_strokes (pad), ==, 1);
   }
 
@@ -571,7 +561,7 @@ open_dialog (RunResult *run)
   g_object_ref (dialog);
   fn_signature_dialog_run_async (dialog, NULL, run_cb, run);
   g_assert_true (spin_until (is_mapped, fn_signature_dialog_get_pad (dialog), WAIT_MS));
-  spin (100);
+  fn_test_spin (100);
 
   return dialog;
 }
@@ -609,7 +599,7 @@ test_dialog_accept (void)
   g_assert_nonnull (dialog_error (dialog));
   g_test_message ("empty: %s", dialog_error (dialog));
   screenshot (GTK_WIDGET (dialog), "signature-dialog-empty");
-  spin (100);
+  fn_test_spin (100);
   g_assert_false (run.done);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
@@ -619,7 +609,7 @@ test_dialog_accept (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
   g_assert_nonnull (dialog_error (dialog));
   g_test_message ("too small: %s", dialog_error (dialog));
-  spin (100);
+  fn_test_spin (100);
   g_assert_false (run.done);
 
   /* The dialog's Clear and Undo reach the pad. */
@@ -691,7 +681,7 @@ test_dialog_unable (void)
                          "Cannot hold a pen after the stroke");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.accept", NULL));
   g_assert_nonnull (dialog_error (dialog));
-  spin (50);
+  fn_test_spin (50);
   g_assert_false (run.done);
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "witness_row")), "Carol White");
   screenshot (GTK_WIDGET (dialog), "signature-dialog-unable");
@@ -738,7 +728,7 @@ test_dialog_cancel (void)
   g_cancellable_cancel (cancellable);
   g_assert_true (spin_until (is_true, &run.done, WAIT_MS));
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  spin (50);
+  fn_test_spin (50);
   g_assert_finalize_object (dialog);
   g_clear_error (&run.error);
 }
@@ -896,7 +886,7 @@ scroll_to_end (GtkWidget *widget)
 
   g_assert_nonnull (scrolled);
   /* The section appeared just now: let it be measured first. */
-  spin (200);
+  fn_test_spin (200);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
 }
@@ -924,7 +914,7 @@ ask_for_signature (FnNoteEditor *editor)
   g_assert_true (spin_until (has_signature_dialog, NULL, WAIT_MS));
   dialog = find_toplevel (FN_TYPE_SIGNATURE_DIALOG);
   g_assert_true (spin_until (is_mapped, fn_signature_dialog_get_pad (dialog), WAIT_MS));
-  spin (100);
+  fn_test_spin (100);
 
   return dialog;
 }

@@ -49,16 +49,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Runs the main loop until @condition holds or @ms pass. */
 static gboolean
 spin_until (Fixture   *f,
@@ -131,7 +121,7 @@ render_to_png (GtkWidget  *widget,
   for (int attempt = 0; !node && attempt < 50; attempt++)
     {
       if (attempt > 0)
-        spin (20);
+        fn_test_spin (20);
       width = gtk_widget_get_width (widget);
       height = gtk_widget_get_height (widget);
       snapshot = gtk_snapshot_new ();
@@ -153,7 +143,7 @@ screenshot_widget_now (GtkWidget  *widget,
                        const char *name)
 {
   /* One frame, so that the widgets have their sizes. */
-  spin (40);
+  fn_test_spin (40);
   render_to_png (widget, name);
 }
 
@@ -162,7 +152,7 @@ screenshot_widget (GtkWidget  *widget,
                    const char *name)
 {
   /* Let animations (revealers, stack transitions) finish. */
-  spin (600);
+  fn_test_spin (600);
   render_to_png (widget, name);
 }
 
@@ -205,7 +195,7 @@ fixture_tear_down (Fixture       *f,
       g_assert_finalize_object (window);
     }
   /* Toasts and list items go away from idles. */
-  spin (50);
+  fn_test_spin (50);
 
   fn_sync_engine_shutdown (f->engine);
   fn_test_wait_finalized (g_steal_pointer (&f->engine));
@@ -435,7 +425,7 @@ test_indicator_follows_engine (Fixture       *f,
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_BACKING_OFF);
   assert_indicator (f, "Retrying");
   activate (f, "win.show-sync-status", NULL);
-  spin (300);
+  fn_test_spin (300);
   {
     FnSyncIndicator *indicator = window_child (f, "content_indicator");
 
@@ -1169,7 +1159,7 @@ test_preferences_sign_out (Fixture       *f,
   dialog = find_message_dialog ();
   screenshot_widget (GTK_WIDGET (dialog), "sign-out-confirm");
   adw_message_dialog_response (dialog, "cancel");
-  spin (100);
+  fn_test_spin (100);
   g_assert_false (signed_out (f, NULL));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "prefs.sign-out", NULL));
@@ -1195,7 +1185,7 @@ test_preferences_sign_out (Fixture       *f,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "next time you sign in"));
   screenshot_widget (GTK_WIDGET (dialog), "quit-changes-safe");
   adw_message_dialog_response (dialog, "close");
-  spin (100);
+  fn_test_spin (100);
   g_assert_false (gtk_widget_get_visible (window));
 }
 
@@ -1230,7 +1220,7 @@ test_rejected (Fixture       *f,
   indicator = window_child (f, "sidebar_indicator");
   activate (f, "win.show-sync-status", NULL);
   popover = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover");
-  spin (300);
+  fn_test_spin (300);
   g_assert_true (gtk_widget_get_visible (popover));
   rejected_list = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "rejected_list");
   g_assert_nonnull (gtk_list_box_get_row_at_index (rejected_list, 0));
@@ -1322,7 +1312,7 @@ test_sign_in_again (Fixture       *f,
   indicator = window_child (f, "sidebar_indicator");
   activate (f, "win.show-sync-status", NULL);
   popover = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover");
-  spin (300);
+  fn_test_spin (300);
   g_assert_true (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,
                                                       "sign_in_button")));
   g_assert_false (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,

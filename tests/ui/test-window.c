@@ -36,18 +36,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the main loop for @ms milliseconds. */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &done);
-
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
 typedef gboolean (*Condition) (Fixture *fixture, gpointer data);
 
 /* Runs the main loop until @condition holds or @ms pass. */
@@ -209,7 +197,7 @@ test_search (Fixture       *fixture,
 
   gtk_editable_set_text (search_entry, family_name);
   /* GtkSearchEntry waits a moment before it reports the change. */
-  spin (400);
+  fn_test_spin (400);
 
   g_assert_cmpuint (g_list_model_get_n_items (patients), >=, 1);
   g_assert_cmpuint (g_list_model_get_n_items (patients), <, n_all);
@@ -221,12 +209,12 @@ test_search (Fixture       *fixture,
     }
 
   gtk_editable_set_text (search_entry, "zzqqxxnothingmatches");
-  spin (400);
+  fn_test_spin (400);
   g_assert_cmpuint (g_list_model_get_n_items (patients), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (sidebar_stack), ==, "no-results");
 
   gtk_editable_set_text (search_entry, "");
-  spin (400);
+  fn_test_spin (400);
   g_assert_cmpuint (g_list_model_get_n_items (patients), ==, n_all);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (sidebar_stack), ==, "list");
 }
@@ -343,7 +331,7 @@ test_empty_note_not_saved (Fixture       *fixture,
   pending = fn_store_count_pending (fixture->store);
 
   activate (fixture, "win.new-note", NULL);
-  spin (1200);
+  fn_test_spin (1200);
   activate (fixture, "win.back", NULL);
 
   after = fn_store_list_notes (fixture->store, fn_record_get_id (FN_RECORD (patient)), NULL);
