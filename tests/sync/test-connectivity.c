@@ -133,6 +133,18 @@ source_is_monitor (gpointer user_data)
          FN_CONNECTIVITY_SOURCE_NETWORK_MONITOR;
 }
 
+/* A private system bus with NM on it, and a connectivity that has found it. */
+static void
+setup_nm_watched (Fixture *f,
+                  Watch   *watch)
+{
+  fixture_setup (f);
+  fn_test_nm_bus_up (&f->nm);
+  fn_test_nm_start (&f->nm);
+  watch_init (watch);
+  g_assert_true (fn_test_spin_until (source_is_nm, watch, WAIT_MS));
+}
+
 /* Online (optimistic) and nobody answering yet, then NM's full
  * connectivity. */
 static void
@@ -179,11 +191,7 @@ test_nm_connectivity_none (void)
   Fixture f = { 0 };
   Watch watch = { 0 };
 
-  fixture_setup (&f);
-  fn_test_nm_bus_up (&f.nm);
-  fn_test_nm_start (&f.nm);
-  watch_init (&watch);
-  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
+  setup_nm_watched (&f, &watch);
 
   /* NONE, then PORTAL and LIMITED: each an explicit "not the internet". */
   set_connectivity (&f, 1);
@@ -215,11 +223,7 @@ test_nm_state_disconnected (void)
   Fixture f = { 0 };
   Watch watch = { 0 };
 
-  fixture_setup (&f);
-  fn_test_nm_bus_up (&f.nm);
-  fn_test_nm_start (&f.nm);
-  watch_init (&watch);
-  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
+  setup_nm_watched (&f, &watch);
   g_assert_true (fn_connectivity_get_online (watch.connectivity));
 
   /* The mock leaves connectivity at FULL: the state alone must count. */
@@ -266,11 +270,7 @@ test_nm_metered (void)
   Fixture f = { 0 };
   Watch watch = { 0 };
 
-  fixture_setup (&f);
-  fn_test_nm_bus_up (&f.nm);
-  fn_test_nm_start (&f.nm);
-  watch_init (&watch);
-  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
+  setup_nm_watched (&f, &watch);
   g_assert_false (fn_connectivity_get_metered (watch.connectivity));
 
   /* The template has no Metered property; NM_METERED_UNKNOWN first, then
@@ -296,11 +296,7 @@ test_nm_goes_away (void)
   Fixture f = { 0 };
   Watch watch = { 0 };
 
-  fixture_setup (&f);
-  fn_test_nm_bus_up (&f.nm);
-  fn_test_nm_start (&f.nm);
-  watch_init (&watch);
-  g_assert_true (fn_test_spin_until (source_is_nm, &watch, WAIT_MS));
+  setup_nm_watched (&f, &watch);
   set_connectivity (&f, 1);
   g_assert_true (fn_test_spin_until (is_offline, &watch, WAIT_MS));
 
