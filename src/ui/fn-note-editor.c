@@ -932,6 +932,11 @@ fn_note_editor_class_init (FnNoteEditorClass *klass)
                                    note_ask_signature_action);
   gtk_widget_class_install_action (widget_class, "note.edit-signed", NULL,
                                    note_edit_signed_action);
+  /* Bound on the editor: an application accelerator would look for the
+   * action on the window, which does not have the editor's actions. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "note.ask-signature", NULL);
 
   g_type_ensure (FN_TYPE_SIGNATURE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

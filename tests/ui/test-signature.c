@@ -919,6 +919,63 @@ ask_for_signature (FnNoteEditor *editor)
   return dialog;
 }
 
+/* Ctrl+Shift+S in the note editor asks for a signature: a real key press
+ * through the X server, so that the binding itself is tested. */
+static void
+test_editor_shortcut (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("fn-test-signature-XXXXXX", &error);
+  g_autoptr (FnStore) store = NULL;
+  g_autoptr (GPtrArray) patients = NULL;
+  g_autoptr (GPtrArray) notes = NULL;
+  g_autoptr (GPtrArray) args = NULL;
+  g_autofree char *window_id = NULL;
+  FnSignatureDialog *dialog;
+  FnNoteEditor *editor;
+  GtkWindow *window;
+
+  if (!have_x11 ())
+    return;
+
+  g_assert_no_error (error);
+  store = fn_store_new (data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (fn_store_load_demo_data (store, 2, 6, &error));
+  patients = fn_store_list_patients (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (patients->len, >, 0);
+  notes = fn_store_list_notes (store, fn_record_get_id (g_ptr_array_index (patients, 0)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, >, 0);
+
+  editor = FN_NOTE_EDITOR (fn_note_editor_new ());
+  fn_note_editor_set_store (editor, store);
+  window = show_in_window (GTK_WIDGET (editor), 900, 760);
+  fn_note_editor_set_note (editor, g_ptr_array_index (notes, 0));
+  gtk_widget_grab_focus (editor_child (editor, "body_view"));
+  window_id = get_window_id (GTK_NATIVE (window));
+
+  /* One xdotool run: focus the window, then the key press. */
+  args = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (args, g_strdup ("windowfocus"));
+  g_ptr_array_add (args, g_strdup ("--sync"));
+  g_ptr_array_add (args, g_strdup (window_id));
+  g_ptr_array_add (args, g_strdup ("key"));
+  g_ptr_array_add (args, g_strdup ("ctrl+shift+s"));
+  run_xdotool (args);
+
+  g_assert_true (spin_until (has_signature_dialog, NULL, WAIT_MS));
+  dialog = find_toplevel (FN_TYPE_SIGNATURE_DIALOG);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "signature.cancel", NULL));
+  g_assert_true (spin_until (no_signature_dialog, NULL, WAIT_MS));
+  /* The editor hears the answer from an idle and drops the dialog. */
+  fn_test_spin (100);
+
+  destroy_window (window);
+  fn_test_remove_tree (data_dir);
+}
+
 static void
 test_editor_sign (void)
 {
@@ -1058,6 +1115,7 @@ main (int   argc,
   g_test_add_func ("/ui/signature/dialog/cancel", test_dialog_cancel);
   g_test_add_func ("/ui/signature/view", test_view);
   g_test_add_func ("/ui/signature/editor", test_editor_sign);
+  g_test_add_func ("/ui/signature/editor/shortcut", test_editor_shortcut);
 
   return g_test_run ();
 }
