@@ -1152,6 +1152,8 @@ test_preferences_sign_out (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (inner_child (preferences, FN_TYPE_PREFERENCES_WINDOW,
                                                       "sign_out_button")));
   screenshot_widget (GTK_WIDGET (preferences), "preferences");
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 360, 640);
+  screenshot_widget (GTK_WIDGET (preferences), "preferences-narrow");
 
   /* Signing out with a change waiting asks first, and Stay keeps it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "prefs.sign-out", NULL));
