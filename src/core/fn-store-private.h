@@ -67,3 +67,73 @@ gboolean   fn_store_set_last_sync  (FnStore     *self,
                                     GError     **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* What the files FnStore is split across share: its instance struct and
+ * the helpers behind the statement cache, the rows, the JSON clocks and
+ * the local writes with their ops. Nothing outside those files uses them. */
+
+struct _FnStore
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  char *path;
+  sqlite3 *db;
+  GHashTable *statements;
+  FnClock *clock;
+  int schema_version;
+  int in_transaction;
+};
+
+gint64         fn_store_now_ms                      (void);
+void           fn_store_set_sqlite_error            (FnStore       *self,
+                                                     GError       **error,
+                                                     int            rc,
+                                                     const char    *doing);
+sqlite3_stmt  *fn_store_get_statement               (FnStore       *self,
+                                                     const char    *sql,
+                                                     GError       **error);
+gboolean       fn_store_step_done                   (FnStore       *self,
+                                                     sqlite3_stmt  *stmt,
+                                                     GError       **error);
+void           fn_store_bind_text                   (sqlite3_stmt  *stmt,
+                                                     int            index,
+                                                     const char    *value);
+char          *fn_store_dup_column                  (sqlite3_stmt  *stmt,
+                                                     int            column);
+guint          fn_store_count                       (FnStore       *self,
+                                                     const char    *sql);
+FnRecord      *fn_store_load_record                 (FnStore       *self,
+                                                     FnEntity       entity,
+                                                     const char    *id,
+                                                     char         **clock_json,
+                                                     GError       **error);
+GPtrArray     *fn_store_load_records                (FnStore       *self,
+                                                     FnEntity       entity,
+                                                     const char    *where,
+                                                     const char   **params,
+                                                     GError       **error);
+gboolean       fn_store_write_row                   (FnStore       *self,
+                                                     FnRecord      *record,
+                                                     gboolean       insert,
+                                                     const char    *clock_json,
+                                                     GError       **error);
+JsonObject    *fn_store_parse_object                (const char    *json);
+char          *fn_store_object_to_string            (JsonObject    *object);
+void           fn_store_merge_object                (JsonObject    *into,
+                                                     JsonObject    *from);
+gboolean       fn_store_persist_clock               (FnStore       *self,
+                                                     GError       **error);
+gboolean       fn_store_write_change_in_transaction (FnStore       *self,
+                                                     FnRecord      *record,
+                                                     gboolean       insert,
+                                                     const char    *old_clock_json,
+                                                     GPtrArray     *changed,
+                                                     gboolean       deleted_changed,
+                                                     GError       **error);
+GPtrArray     *fn_store_diff_fields                 (FnRecord      *record,
+                                                     FnRecord      *existing);
+
+G_END_DECLS

@@ -27,19 +27,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct _FnStore
-{
-  GObject parent_instance;
-
-  char *data_dir;
-  char *path;
-  sqlite3 *db;
-  GHashTable *statements;
-  FnClock *clock;
-  int schema_version;
-  int in_transaction;
-};
-
 enum {
   CHANGED,
   N_SIGNALS
@@ -132,17 +119,17 @@ fn_outbox_op_copy (const FnOutboxOp *op)
   return copy;
 }
 
-static gint64
-now_ms (void)
+gint64
+fn_store_now_ms (void)
 {
   return g_get_real_time () / 1000;
 }
 
-static void
-set_sqlite_error (FnStore     *self,
-                  GError     **error,
-                  int          rc,
-                  const char  *doing)
+void
+fn_store_set_sqlite_error (FnStore     *self,
+                           GError     **error,
+                           int          rc,
+                           const char  *doing)
 {
   int primary = rc & 0xff;
   const char *detail = self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
@@ -179,10 +166,10 @@ set_sqlite_error (FnStore     *self,
     }
 }
 
-static sqlite3_stmt *
-get_statement (FnStore     *self,
-               const char  *sql,
-               GError     **error)
+sqlite3_stmt *
+fn_store_get_statement (FnStore     *self,
+                        const char  *sql,
+                        GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int rc;
@@ -197,7 +184,7 @@ get_statement (FnStore     *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc, _("preparing a query"));
+      fn_store_set_sqlite_error (self, error, rc, _("preparing a query"));
       return NULL;
     }
 
@@ -217,7 +204,7 @@ exec_sql (FnStore     *self,
     {
       g_debug ("exec failed: %s", message ? message : "");
       sqlite3_free (message);
-      set_sqlite_error (self, error, rc, _("updating the database"));
+      fn_store_set_sqlite_error (self, error, rc, _("updating the database"));
       return FALSE;
     }
 
@@ -233,27 +220,27 @@ invalid_response (GError     **error,
   return FALSE;
 }
 
-static gboolean
-step_done (FnStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+fn_store_step_done (FnStore       *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, rc, _("saving"));
+      fn_store_set_sqlite_error (self, error, rc, _("saving"));
       return FALSE;
     }
 
   return TRUE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *value)
+void
+fn_store_bind_text (sqlite3_stmt *stmt,
+                    int           index,
+                    const char   *value)
 {
   if (value)
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
@@ -261,9 +248,9 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static char *
-dup_column (sqlite3_stmt *stmt,
-            int           column)
+char *
+fn_store_dup_column (sqlite3_stmt *stmt,
+                     int           column)
 {
   return g_strdup ((const char *)sqlite3_column_text (stmt, column));
 }
@@ -373,7 +360,7 @@ record_from_row (FnEntity      entity,
   fn_record_set_version (record, sqlite3_column_int64 (stmt, 1));
   fn_record_set_deleted (record, sqlite3_column_int (stmt, 2));
   if (clock_json)
-    *clock_json = dup_column (stmt, 3);
+    *clock_json = fn_store_dup_column (stmt, 3);
   for (guint i = 0; i < n_fields; i++)
     fn_record_set_field (record, fields[i].name,
                          (const char *)sqlite3_column_text (stmt, 4 + i));
@@ -382,12 +369,12 @@ record_from_row (FnEntity      entity,
   return record;
 }
 
-static FnRecord *
-load_record (FnStore     *self,
-             FnEntity     entity,
-             const char  *id,
-             char       **clock_json,
-             GError     **error)
+FnRecord *
+fn_store_load_record (FnStore     *self,
+                      FnEntity     entity,
+                      const char  *id,
+                      char       **clock_json,
+                      GError     **error)
 {
   g_autofree char *sql = entity == FN_ENTITY_PATIENT ? build_select_one_patient ()
                                                      : build_select (entity, "WHERE t.id = ?1");
@@ -395,15 +382,15 @@ load_record (FnStore     *self,
   FnRecord *record = NULL;
   int rc;
 
-  if (!(stmt = get_statement (self, sql, error)))
+  if (!(stmt = fn_store_get_statement (self, sql, error)))
     return NULL;
 
-  bind_text (stmt, 1, id);
+  fn_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     record = record_from_row (entity, stmt, clock_json);
   else if (rc != SQLITE_DONE)
-    set_sqlite_error (self, error, rc, _("reading a record"));
+    fn_store_set_sqlite_error (self, error, rc, _("reading a record"));
   else
     g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
                  _("No such record is stored on this laptop."));
@@ -412,23 +399,23 @@ load_record (FnStore     *self,
   return record;
 }
 
-static GPtrArray *
-load_records (FnStore      *self,
-              FnEntity      entity,
-              const char   *where,
-              const char  **params,
-              GError      **error)
+GPtrArray *
+fn_store_load_records (FnStore      *self,
+                       FnEntity      entity,
+                       const char   *where,
+                       const char  **params,
+                       GError      **error)
 {
   g_autofree char *sql = build_select (entity, where);
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = get_statement (self, sql, error)))
+  if (!(stmt = fn_store_get_statement (self, sql, error)))
     return NULL;
 
   for (guint i = 0; params && params[i]; i++)
-    bind_text (stmt, i + 1, params[i]);
+    fn_store_bind_text (stmt, i + 1, params[i]);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (records, record_from_row (entity, stmt, NULL));
@@ -436,7 +423,7 @@ load_records (FnStore      *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading records"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading records"));
       return NULL;
     }
 
@@ -455,12 +442,12 @@ visit_ms_for (FnRecord *record)
   return dt ? g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000 : 0;
 }
 
-static gboolean
-write_row (FnStore     *self,
-           FnRecord    *record,
-           gboolean     insert,
-           const char  *clock_json,
-           GError     **error)
+gboolean
+fn_store_write_row (FnStore     *self,
+                    FnRecord    *record,
+                    gboolean     insert,
+                    const char  *clock_json,
+                    GError     **error)
 {
   FnEntity entity = fn_record_get_entity (record);
   g_autoptr (GString) sql = g_string_new (NULL);
@@ -497,23 +484,23 @@ write_row (FnStore     *self,
       g_string_append (sql, " WHERE id = ?1");
     }
 
-  if (!(stmt = get_statement (self, sql->str, error)))
+  if (!(stmt = fn_store_get_statement (self, sql->str, error)))
     return FALSE;
 
-  bind_text (stmt, 1, fn_record_get_id (record));
+  fn_store_bind_text (stmt, 1, fn_record_get_id (record));
   sqlite3_bind_int64 (stmt, 2, fn_record_get_version (record));
   sqlite3_bind_int (stmt, 3, fn_record_get_deleted (record));
-  bind_text (stmt, 4, clock_json);
+  fn_store_bind_text (stmt, 4, clock_json);
   for (guint i = 0; i < n_fields; i++)
-    bind_text (stmt, i + 5, fn_record_get_field (record, fields[i].name));
+    fn_store_bind_text (stmt, i + 5, fn_record_get_field (record, fields[i].name));
   if (is_note)
     sqlite3_bind_int64 (stmt, n_fields + 5, visit_ms_for (record));
 
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
-static JsonObject *
-parse_object (const char *json)
+JsonObject *
+fn_store_parse_object (const char *json)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *root;
@@ -525,17 +512,17 @@ parse_object (const char *json)
   return json_object_new ();
 }
 
-static char *
-object_to_string (JsonObject *object)
+char *
+fn_store_object_to_string (JsonObject *object)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
   return json_to_string (node, FALSE);
 }
 
-static void
-merge_object (JsonObject *into,
-              JsonObject *from)
+void
+fn_store_merge_object (JsonObject *into,
+                       JsonObject *from)
 {
   g_autoptr (GList) members = json_object_get_members (from);
 
@@ -544,9 +531,9 @@ merge_object (JsonObject *into,
                             json_node_copy (json_object_get_member (from, l->data)));
 }
 
-static gboolean
-persist_clock (FnStore  *self,
-               GError  **error)
+gboolean
+fn_store_persist_clock (FnStore  *self,
+                        GError  **error)
 {
   return fn_store_set_meta (self, "clock_last", fn_clock_get_last (self->clock), error);
 }
@@ -565,9 +552,9 @@ patient_of (FnStore  *self,
 
     case FN_ENTITY_SIGNATURE:
       {
-        g_autoptr (FnRecord) note = load_record (self, FN_ENTITY_NOTE,
-                                                 fn_record_get_field (record, "note_id"),
-                                                 NULL, NULL);
+        g_autoptr (FnRecord) note = fn_store_load_record (self, FN_ENTITY_NOTE,
+                                                          fn_record_get_field (record, "note_id"),
+                                                          NULL, NULL);
         return note ? g_strdup (fn_record_get_field (note, "patient_id")) : NULL;
       }
 
@@ -599,44 +586,44 @@ enqueue_op (FnStore     *self,
   g_autofree char *clock_json = NULL;
   int rc;
 
-  stmt = get_statement (self,
-                        "SELECT seq, fields, clock FROM outbox"
-                        " WHERE record_id = ?1 AND entity = ?2 AND state = 'pending'"
-                        " ORDER BY seq DESC LIMIT 1",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "SELECT seq, fields, clock FROM outbox"
+                                 " WHERE record_id = ?1 AND entity = ?2 AND state = 'pending'"
+                                 " ORDER BY seq DESC LIMIT 1",
+                                 error);
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, record_id);
-  bind_text (stmt, 2, fn_entity_to_string (entity));
+  fn_store_bind_text (stmt, 1, record_id);
+  fn_store_bind_text (stmt, 2, fn_entity_to_string (entity));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       seq = sqlite3_column_int64 (stmt, 0);
-      old_fields = dup_column (stmt, 1);
-      old_clock = dup_column (stmt, 2);
+      old_fields = fn_store_dup_column (stmt, 1);
+      old_clock = fn_store_dup_column (stmt, 2);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading pending changes"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading pending changes"));
       return FALSE;
     }
 
   if (seq)
     {
-      g_autoptr (JsonObject) merged_fields = parse_object (old_fields);
-      g_autoptr (JsonObject) merged_clock = parse_object (old_clock);
+      g_autoptr (JsonObject) merged_fields = fn_store_parse_object (old_fields);
+      g_autoptr (JsonObject) merged_clock = fn_store_parse_object (old_clock);
 
-      merge_object (merged_fields, fields);
-      merge_object (merged_clock, clock);
-      fields_json = object_to_string (merged_fields);
-      clock_json = object_to_string (merged_clock);
+      fn_store_merge_object (merged_fields, fields);
+      fn_store_merge_object (merged_clock, clock);
+      fields_json = fn_store_object_to_string (merged_fields);
+      clock_json = fn_store_object_to_string (merged_clock);
 
-      stmt = get_statement (self,
-                            "UPDATE outbox SET fields = ?2, clock = ?3, deleted = ?4,"
-                            " updated_at = ?5 WHERE seq = ?1",
-                            error);
+      stmt = fn_store_get_statement (self,
+                                     "UPDATE outbox SET fields = ?2, clock = ?3, deleted = ?4,"
+                                     " updated_at = ?5 WHERE seq = ?1",
+                                     error);
       if (!stmt)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, seq);
@@ -646,29 +633,30 @@ enqueue_op (FnStore     *self,
       g_autofree char *op_id = fn_uuid_new ();
       g_autofree char *patient_id = patient_of (self, record);
 
-      fields_json = object_to_string (fields);
-      clock_json = object_to_string (clock);
+      fields_json = fn_store_object_to_string (fields);
+      clock_json = fn_store_object_to_string (clock);
 
-      stmt = get_statement (self,
-                            "INSERT INTO outbox (op_id, fields, clock, deleted, updated_at,"
-                            " created_at, entity, record_id, patient_id, base_version)"
-                            " VALUES (?6, ?2, ?3, ?4, ?5, ?5, ?7, ?8, ?9, ?10)",
-                            error);
+      stmt = fn_store_get_statement (self,
+                                     "INSERT INTO outbox (op_id, fields, clock, deleted,"
+                                     " updated_at, created_at, entity, record_id, patient_id,"
+                                     " base_version)"
+                                     " VALUES (?6, ?2, ?3, ?4, ?5, ?5, ?7, ?8, ?9, ?10)",
+                                     error);
       if (!stmt)
         return FALSE;
-      bind_text (stmt, 6, op_id);
-      bind_text (stmt, 7, fn_entity_to_string (entity));
-      bind_text (stmt, 8, record_id);
-      bind_text (stmt, 9, patient_id);
+      fn_store_bind_text (stmt, 6, op_id);
+      fn_store_bind_text (stmt, 7, fn_entity_to_string (entity));
+      fn_store_bind_text (stmt, 8, record_id);
+      fn_store_bind_text (stmt, 9, patient_id);
       sqlite3_bind_int64 (stmt, 10, base_version);
     }
 
-  bind_text (stmt, 2, fields_json);
-  bind_text (stmt, 3, clock_json);
+  fn_store_bind_text (stmt, 2, fields_json);
+  fn_store_bind_text (stmt, 3, clock_json);
   sqlite3_bind_int (stmt, 4, fn_record_get_deleted (record));
-  sqlite3_bind_int64 (stmt, 5, now_ms ());
+  sqlite3_bind_int64 (stmt, 5, fn_store_now_ms ());
 
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
 static gboolean
@@ -683,18 +671,19 @@ check_references (FnStore   *self,
   if (fn_record_get_entity (record) != FN_ENTITY_NOTE)
     return TRUE;
 
-  stmt = get_statement (self, "SELECT 1 FROM patients WHERE id = ?1 AND deleted = 0", error);
+  stmt = fn_store_get_statement (self, "SELECT 1 FROM patients WHERE id = ?1 AND deleted = 0",
+                                 error);
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, fn_record_get_field (record, "patient_id"));
+  fn_store_bind_text (stmt, 1, fn_record_get_field (record, "patient_id"));
   rc = sqlite3_step (stmt);
   found = rc == SQLITE_ROW;
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading a record"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading a record"));
       return FALSE;
     }
 
@@ -711,16 +700,16 @@ check_references (FnStore   *self,
 /* The common part of save, delete, restore and conflict resolution: writes
  * @record with the given changes, stamps each changed field with a new
  * clock value and records the op. Runs inside the caller's transaction. */
-static gboolean
-write_change_in_transaction (FnStore     *self,
-                             FnRecord    *record,
-                             gboolean     insert,
-                             const char  *old_clock_json,
-                             GPtrArray   *changed,
-                             gboolean     deleted_changed,
-                             GError     **error)
+gboolean
+fn_store_write_change_in_transaction (FnStore     *self,
+                                      FnRecord    *record,
+                                      gboolean     insert,
+                                      const char  *old_clock_json,
+                                      GPtrArray   *changed,
+                                      gboolean     deleted_changed,
+                                      GError     **error)
 {
-  g_autoptr (JsonObject) clock = parse_object (old_clock_json);
+  g_autoptr (JsonObject) clock = fn_store_parse_object (old_clock_json);
   g_autoptr (JsonObject) op_fields = json_object_new ();
   g_autoptr (JsonObject) op_clock = json_object_new ();
   g_autofree char *clock_json = NULL;
@@ -746,11 +735,11 @@ write_change_in_transaction (FnStore     *self,
       json_object_set_string_member (op_clock, "deleted", hlc);
     }
 
-  clock_json = object_to_string (clock);
+  clock_json = fn_store_object_to_string (clock);
 
-  if (!write_row (self, record, insert, clock_json, error) ||
+  if (!fn_store_write_row (self, record, insert, clock_json, error) ||
       !enqueue_op (self, record, fn_record_get_version (record), op_fields, op_clock, error) ||
-      !persist_clock (self, error))
+      !fn_store_persist_clock (self, error))
     return FALSE;
 
   g_debug ("saved %s %s: %u fields", fn_entity_to_string (fn_record_get_entity (record)),
@@ -770,19 +759,19 @@ lower_base_version (FnStore     *self,
 {
   sqlite3_stmt *stmt;
 
-  stmt = get_statement (self,
-                        "UPDATE outbox SET base_version = ?3"
-                        " WHERE base_version > ?3 AND seq = (SELECT MAX(seq) FROM outbox"
-                        " WHERE record_id = ?1 AND entity = ?2 AND state = 'pending')",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "UPDATE outbox SET base_version = ?3"
+                                 " WHERE base_version > ?3 AND seq = (SELECT MAX(seq) FROM outbox"
+                                 " WHERE record_id = ?1 AND entity = ?2 AND state = 'pending')",
+                                 error);
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, fn_record_get_id (record));
-  bind_text (stmt, 2, fn_entity_to_string (fn_record_get_entity (record)));
+  fn_store_bind_text (stmt, 1, fn_record_get_id (record));
+  fn_store_bind_text (stmt, 2, fn_entity_to_string (fn_record_get_entity (record)));
   sqlite3_bind_int64 (stmt, 3, base_version);
 
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
 /* @base_version: the version the change started from, or -1 for the one
@@ -800,8 +789,8 @@ write_change (FnStore     *self,
   if (!fn_store_begin (self, error))
     return FALSE;
 
-  if (!write_change_in_transaction (self, record, insert, old_clock_json, changed,
-                                    deleted_changed, error) ||
+  if (!fn_store_write_change_in_transaction (self, record, insert, old_clock_json, changed,
+                                             deleted_changed, error) ||
       (base_version >= 0 && !lower_base_version (self, record, base_version, error)) ||
       !fn_store_commit (self, error))
     {
@@ -818,9 +807,9 @@ write_change (FnStore     *self,
 
 /* The fields of @record that differ from @existing; all of them for a new
  * record, so the server gets it whole. */
-static GPtrArray *
-diff_fields (FnRecord *record,
-             FnRecord *existing)
+GPtrArray *
+fn_store_diff_fields (FnRecord *record,
+                      FnRecord *existing)
 {
   GPtrArray *changed = g_ptr_array_new ();
   const FnFieldSpec *fields;
@@ -987,7 +976,7 @@ read_int (FnStore     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = get_statement (self, sql, error)))
+  if (!(stmt = fn_store_get_statement (self, sql, error)))
     return FALSE;
 
   rc = sqlite3_step (stmt);
@@ -996,7 +985,7 @@ read_int (FnStore     *self,
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("opening"));
+      fn_store_set_sqlite_error (self, error, rc, _("opening"));
       return FALSE;
     }
 
@@ -1060,7 +1049,7 @@ open_database (FnStore  *self,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc, _("opening"));
+      fn_store_set_sqlite_error (self, error, rc, _("opening"));
       return FALSE;
     }
 
@@ -1198,7 +1187,8 @@ save_record (FnStore   *self,
 
   if (fn_record_get_id (record))
     {
-      existing = load_record (self, entity, fn_record_get_id (record), &clock_json, &local_error);
+      existing = fn_store_load_record (self, entity, fn_record_get_id (record), &clock_json,
+                                       &local_error);
       if (!existing && !g_error_matches (local_error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1220,7 +1210,7 @@ save_record (FnStore   *self,
       return FALSE;
     }
 
-  changed = diff_fields (record, existing);
+  changed = fn_store_diff_fields (record, existing);
 
   if (existing)
     {
@@ -1306,7 +1296,7 @@ set_deleted (FnStore     *self,
   g_return_val_if_fail (entity >= 0 && entity < FN_N_ENTITIES, FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
-  if (!id || !(record = load_record (self, entity, id, &clock_json, error)))
+  if (!id || !(record = fn_store_load_record (self, entity, id, &clock_json, error)))
     {
       if (!id)
         g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
@@ -1381,7 +1371,7 @@ fn_store_get (FnStore     *self,
       return NULL;
     }
 
-  return load_record (self, entity, id, NULL, error);
+  return fn_store_load_record (self, entity, id, NULL, error);
 }
 
 /* Turns what a person typed into an FTS5 query that matches every word as
@@ -1452,10 +1442,11 @@ fn_store_list_patients (FnStore     *self,
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
   if (is_blank (search))
-    return load_records (self, FN_ENTITY_PATIENT,
-                         "WHERE t.deleted = 0"
-                         " ORDER BY t.family_name COLLATE NOCASE, t.given_name COLLATE NOCASE, t.id",
-                         NULL, error);
+    return fn_store_load_records (self, FN_ENTITY_PATIENT,
+                                  "WHERE t.deleted = 0"
+                                  " ORDER BY t.family_name COLLATE NOCASE,"
+                                  " t.given_name COLLATE NOCASE, t.id",
+                                  NULL, error);
 
   names = build_match_query (search, 1);
   if (!names)
@@ -1466,14 +1457,16 @@ fn_store_list_patients (FnStore     *self,
   words = build_match_query (search, 3);
   params[0] = names;
   params[1] = words;
-  return load_records (self, FN_ENTITY_PATIENT,
-                       "WHERE t.deleted = 0 AND ("
-                       " t.seq IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?1)"
-                       " OR (?2 IS NOT NULL AND t.id IN (SELECT n.patient_id FROM notes_fts f"
-                       "   JOIN notes n ON n.seq = f.rowid"
-                       "   WHERE notes_fts MATCH ?2 AND n.deleted = 0)))"
-                       " ORDER BY t.family_name COLLATE NOCASE, t.given_name COLLATE NOCASE, t.id",
-                       params, error);
+  return fn_store_load_records (self, FN_ENTITY_PATIENT,
+                                "WHERE t.deleted = 0 AND ("
+                                " t.seq IN (SELECT rowid FROM patients_fts"
+                                "   WHERE patients_fts MATCH ?1)"
+                                " OR (?2 IS NOT NULL AND t.id IN (SELECT n.patient_id"
+                                "   FROM notes_fts f JOIN notes n ON n.seq = f.rowid"
+                                "   WHERE notes_fts MATCH ?2 AND n.deleted = 0)))"
+                                " ORDER BY t.family_name COLLATE NOCASE,"
+                                " t.given_name COLLATE NOCASE, t.id",
+                                params, error);
 }
 
 /**
@@ -1494,10 +1487,10 @@ fn_store_list_notes (FnStore     *self,
   if (!patient_id)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
-  return load_records (self, FN_ENTITY_NOTE,
-                       "WHERE t.patient_id = ?1 AND t.deleted = 0"
-                       " ORDER BY t.visit_ms DESC, t.id",
-                       params, error);
+  return fn_store_load_records (self, FN_ENTITY_NOTE,
+                                "WHERE t.patient_id = ?1 AND t.deleted = 0"
+                                " ORDER BY t.visit_ms DESC, t.id",
+                                params, error);
 }
 
 /**
@@ -1520,12 +1513,12 @@ fn_store_list_notes_between (FnStore  *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  return load_records (self, FN_ENTITY_NOTE,
-                       "WHERE t.deleted = 0 AND t.visit_ms >= CAST (?1 AS INTEGER)"
-                       " AND t.visit_ms < CAST (?2 AS INTEGER)"
-                       " AND t.patient_id IN (SELECT id FROM patients WHERE deleted = 0)"
-                       " ORDER BY t.visit_ms, t.id",
-                       params, error);
+  return fn_store_load_records (self, FN_ENTITY_NOTE,
+                                "WHERE t.deleted = 0 AND t.visit_ms >= CAST (?1 AS INTEGER)"
+                                " AND t.visit_ms < CAST (?2 AS INTEGER)"
+                                " AND t.patient_id IN (SELECT id FROM patients WHERE deleted = 0)"
+                                " ORDER BY t.visit_ms, t.id",
+                                params, error);
 }
 
 /**
@@ -1551,21 +1544,21 @@ fn_store_search (FnStore     *self,
     return g_ptr_array_new_with_free_func (g_object_unref);
 
   params[0] = query;
-  patients = load_records (self, FN_ENTITY_PATIENT,
-                           "WHERE t.deleted = 0 AND t.seq IN"
-                           " (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?1)"
-                           " ORDER BY t.family_name COLLATE NOCASE, t.given_name COLLATE NOCASE"
-                           " LIMIT 100",
-                           params, error);
+  patients = fn_store_load_records (self, FN_ENTITY_PATIENT,
+                                    "WHERE t.deleted = 0 AND t.seq IN"
+                                    " (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?1)"
+                                    " ORDER BY t.family_name COLLATE NOCASE,"
+                                    " t.given_name COLLATE NOCASE LIMIT 100",
+                                    params, error);
   if (!patients)
     return NULL;
 
-  notes = load_records (self, FN_ENTITY_NOTE,
-                        "JOIN (SELECT rowid AS hit, rank FROM notes_fts WHERE notes_fts MATCH ?1) f"
-                        " ON f.hit = t.seq"
-                        " JOIN patients p ON p.id = t.patient_id AND p.deleted = 0"
-                        " WHERE t.deleted = 0 ORDER BY f.rank LIMIT 200",
-                        params, error);
+  notes = fn_store_load_records (self, FN_ENTITY_NOTE,
+                                 "JOIN (SELECT rowid AS hit, rank FROM notes_fts"
+                                 "   WHERE notes_fts MATCH ?1) f ON f.hit = t.seq"
+                                 " JOIN patients p ON p.id = t.patient_id AND p.deleted = 0"
+                                 " WHERE t.deleted = 0 ORDER BY f.rank LIMIT 200",
+                                 params, error);
   if (!notes)
     return NULL;
 
@@ -1573,9 +1566,9 @@ fn_store_search (FnStore     *self,
   return g_steal_pointer (&patients);
 }
 
-static guint
-count (FnStore    *self,
-       const char *sql)
+guint
+fn_store_count (FnStore    *self,
+                const char *sql)
 {
   g_autoptr (GError) error = NULL;
   int n = 0;
@@ -1597,7 +1590,7 @@ fn_store_count_pending (FnStore *self)
 {
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
-  return count (self, "SELECT count(*) FROM outbox WHERE state != 'rejected'");
+  return fn_store_count (self, "SELECT count(*) FROM outbox WHERE state != 'rejected'");
 }
 
 guint
@@ -1605,7 +1598,7 @@ fn_store_count_rejected (FnStore *self)
 {
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
-  return count (self, "SELECT count(*) FROM outbox WHERE state = 'rejected'");
+  return fn_store_count (self, "SELECT count(*) FROM outbox WHERE state = 'rejected'");
 }
 
 /**
@@ -1619,11 +1612,11 @@ fn_store_count_conflicts (FnStore *self)
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
   /* A deleted note's conflict needs nobody; its texts stay in the record. */
-  return count (self,
-                "SELECT count(*) FROM conflicts c WHERE c.deleted = 0"
-                " AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')"
-                " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = c.record_id"
-                "   AND n.deleted = 0)");
+  return fn_store_count (self,
+                         "SELECT count(*) FROM conflicts c WHERE c.deleted = 0"
+                         " AND c.resolved IS NOT 'true' AND c.field IN ('title', 'body')"
+                         " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = c.record_id"
+                         "   AND n.deleted = 0)");
 }
 
 /**
@@ -1641,10 +1634,11 @@ fn_store_list_outbox (FnStore  *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  stmt = get_statement (self,
-                        "SELECT seq, op_id, entity, record_id, base_version, deleted, fields,"
-                        " clock, state, attempts, last_error FROM outbox ORDER BY seq",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "SELECT seq, op_id, entity, record_id, base_version, deleted,"
+                                 " fields, clock, state, attempts, last_error FROM outbox"
+                                 " ORDER BY seq",
+                                 error);
   if (!stmt)
     return NULL;
 
@@ -1653,23 +1647,23 @@ fn_store_list_outbox (FnStore  *self,
       FnOutboxOp *op = g_new0 (FnOutboxOp, 1);
 
       op->seq = sqlite3_column_int64 (stmt, 0);
-      op->op_id = dup_column (stmt, 1);
+      op->op_id = fn_store_dup_column (stmt, 1);
       op->entity = fn_entity_from_string ((const char *)sqlite3_column_text (stmt, 2));
-      op->record_id = dup_column (stmt, 3);
+      op->record_id = fn_store_dup_column (stmt, 3);
       op->base_version = sqlite3_column_int64 (stmt, 4);
       op->deleted = sqlite3_column_int (stmt, 5);
-      op->fields_json = dup_column (stmt, 6);
-      op->clock_json = dup_column (stmt, 7);
-      op->state = dup_column (stmt, 8);
+      op->fields_json = fn_store_dup_column (stmt, 6);
+      op->clock_json = fn_store_dup_column (stmt, 7);
+      op->state = fn_store_dup_column (stmt, 8);
       op->attempts = sqlite3_column_int (stmt, 9);
-      op->last_error = dup_column (stmt, 10);
+      op->last_error = fn_store_dup_column (stmt, 10);
       g_ptr_array_add (ops, op);
     }
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading pending changes"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading pending changes"));
       return NULL;
     }
 
@@ -1691,12 +1685,12 @@ fn_store_get_meta (FnStore    *self,
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
   g_return_val_if_fail (key, NULL);
 
-  if (!(stmt = get_statement (self, "SELECT value FROM meta WHERE key = ?1", NULL)))
+  if (!(stmt = fn_store_get_statement (self, "SELECT value FROM meta WHERE key = ?1", NULL)))
     return NULL;
 
-  bind_text (stmt, 1, key);
+  fn_store_bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = dup_column (stmt, 0);
+    value = fn_store_dup_column (stmt, 0);
   sqlite3_reset (stmt);
 
   return value;
@@ -1713,17 +1707,17 @@ fn_store_set_meta (FnStore     *self,
   g_return_val_if_fail (FN_IS_STORE (self), FALSE);
   g_return_val_if_fail (key, FALSE);
 
-  stmt = get_statement (self,
-                        "INSERT INTO meta (key, value) VALUES (?1, ?2)"
-                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                 error);
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  fn_store_bind_text (stmt, 1, key);
+  fn_store_bind_text (stmt, 2, value);
 
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
 /**
@@ -1740,11 +1734,11 @@ fn_store_get_cursor (FnStore *self)
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  if (!(stmt = get_statement (self, "SELECT cursor FROM sync_state WHERE id = 1", NULL)))
+  if (!(stmt = fn_store_get_statement (self, "SELECT cursor FROM sync_state WHERE id = 1", NULL)))
     return NULL;
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    cursor = dup_column (stmt, 0);
+    cursor = fn_store_dup_column (stmt, 0);
   sqlite3_reset (stmt);
 
   return cursor;
@@ -1763,7 +1757,8 @@ fn_store_get_last_sync (FnStore *self)
 
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
-  if (!(stmt = get_statement (self, "SELECT last_sync_at FROM sync_state WHERE id = 1", NULL)))
+  if (!(stmt = fn_store_get_statement (self, "SELECT last_sync_at FROM sync_state WHERE id = 1",
+                                       NULL)))
     return 0;
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -1829,9 +1824,9 @@ fn_store_insert_synced (FnStore   *self,
   hlc = fn_clock_tick (self->clock);
   for (guint i = 0; i < n_fields; i++)
     json_object_set_string_member (clock, fields[i].name, hlc);
-  clock_json = object_to_string (clock);
+  clock_json = fn_store_object_to_string (clock);
 
-  return write_row (self, record, TRUE, clock_json, error);
+  return fn_store_write_row (self, record, TRUE, clock_json, error);
 }
 
 typedef struct
@@ -1897,7 +1892,7 @@ fn_store_load_demo_data (FnStore  *self,
 
   if (!fn_demo_generate (n_patients, n_notes, 20261127, insert_demo_record, &insert) ||
       !fn_store_set_meta (self, "demo", "true", error) ||
-      !persist_clock (self, error) ||
+      !fn_store_persist_clock (self, error) ||
       !fn_store_commit (self, error))
     {
       if (self->in_transaction)
@@ -1922,17 +1917,18 @@ load_pending_names (FnStore     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = get_statement (self,
-                        "SELECT clock FROM outbox WHERE record_id = ?1"
-                        " AND state IN ('pending', 'sending')",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "SELECT clock FROM outbox WHERE record_id = ?1"
+                                 " AND state IN ('pending', 'sending')",
+                                 error);
   if (!stmt)
     return NULL;
 
-  bind_text (stmt, 1, record_id);
+  fn_store_bind_text (stmt, 1, record_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (JsonObject) clock = parse_object ((const char *)sqlite3_column_text (stmt, 0));
+      const char *clock_json = (const char *)sqlite3_column_text (stmt, 0);
+      g_autoptr (JsonObject) clock = fn_store_parse_object (clock_json);
       g_autoptr (GList) members = json_object_get_members (clock);
 
       for (GList *l = members; l; l = l->next)
@@ -1942,7 +1938,7 @@ load_pending_names (FnStore     *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading pending changes"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading pending changes"));
       return NULL;
     }
 
@@ -2001,13 +1997,13 @@ read_version (FnStore     *self,
     "SELECT version FROM signatures WHERE id = ?1",
     "SELECT version FROM conflicts WHERE id = ?1",
   };
-  sqlite3_stmt *stmt = get_statement (self, sql[entity], error);
+  sqlite3_stmt *stmt = fn_store_get_statement (self, sql[entity], error);
   int rc;
 
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, id);
+  fn_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   *exists = rc == SQLITE_ROW;
   *version = *exists ? sqlite3_column_int64 (stmt, 0) : 0;
@@ -2015,7 +2011,7 @@ read_version (FnStore     *self,
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading a record"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading a record"));
       return FALSE;
     }
 
@@ -2041,7 +2037,7 @@ apply_server_record (FnStore     *self,
   gint64 local_version;
 
   observe_clock (self, server_clock);
-  merge_object (clock, server_clock);
+  fn_store_merge_object (clock, server_clock);
 
   /* Most records of a page are new or unchanged here: look at the version
    * only, and read the whole local record just when a local op still has
@@ -2065,9 +2061,9 @@ apply_server_record (FnStore     *self,
       GHashTableIter iter;
       const char *name;
 
-      if (!(local = load_record (self, entity, id, &local_clock_json, error)))
+      if (!(local = fn_store_load_record (self, entity, id, &local_clock_json, error)))
         return FALSE;
-      local_clock = parse_object (local_clock_json);
+      local_clock = fn_store_parse_object (local_clock_json);
 
       g_hash_table_iter_init (&iter, pending);
       while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
@@ -2085,8 +2081,8 @@ apply_server_record (FnStore     *self,
         }
     }
 
-  clock_json = object_to_string (clock);
-  return write_row (self, server, !exists, clock_json, error);
+  clock_json = fn_store_object_to_string (clock);
+  return fn_store_write_row (self, server, !exists, clock_json, error);
 }
 
 static gboolean
@@ -2110,12 +2106,12 @@ remove_patient (FnStore     *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (undelivered_kept); i++)
     {
-      sqlite3_stmt *stmt = get_statement (self, undelivered_kept[i], error);
+      sqlite3_stmt *stmt = fn_store_get_statement (self, undelivered_kept[i], error);
 
       if (!stmt)
         return FALSE;
-      bind_text (stmt, 1, patient_id);
-      if (!step_done (self, stmt, error))
+      fn_store_bind_text (stmt, 1, patient_id);
+      if (!fn_store_step_done (self, stmt, error))
         return FALSE;
     }
 
@@ -2185,14 +2181,14 @@ fn_store_begin_push (FnStore   *self,
     {
       FnOutboxOp *op = g_ptr_array_index (ops, i);
 
-      stmt = get_statement (self,
-                            "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
-                            " WHERE seq = ?1",
-                            error);
+      stmt = fn_store_get_statement (self,
+                                     "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+                                     " WHERE seq = ?1",
+                                     error);
       if (!stmt)
         break;
       sqlite3_bind_int64 (stmt, 1, op->seq);
-      if (!step_done (self, stmt, error))
+      if (!fn_store_step_done (self, stmt, error))
         {
           stmt = NULL;
           break;
@@ -2336,34 +2332,35 @@ fn_store_finish_push (FnStore    *self,
 
           if (g_str_equal (parsed[i].status, "rejected"))
             {
-              stmt = get_statement (self,
-                                    "UPDATE outbox SET state = 'rejected', last_error = ?2,"
-                                    " updated_at = ?3 WHERE op_id = ?1",
-                                    error);
+              stmt = fn_store_get_statement (self,
+                                             "UPDATE outbox SET state = 'rejected',"
+                                             " last_error = ?2, updated_at = ?3"
+                                             " WHERE op_id = ?1",
+                                             error);
               ok = stmt != NULL;
               if (ok)
                 {
-                  bind_text (stmt, 1, op->op_id);
-                  bind_text (stmt, 2, parsed[i].error);
-                  sqlite3_bind_int64 (stmt, 3, now_ms ());
-                  ok = step_done (self, stmt, error);
+                  fn_store_bind_text (stmt, 1, op->op_id);
+                  fn_store_bind_text (stmt, 2, parsed[i].error);
+                  sqlite3_bind_int64 (stmt, 3, fn_store_now_ms ());
+                  ok = fn_store_step_done (self, stmt, error);
                 }
               if (ok && n_rejected)
                 (*n_rejected)++;
               continue;
             }
 
-          stmt = get_statement (self, "DELETE FROM outbox WHERE op_id = ?1", error);
+          stmt = fn_store_get_statement (self, "DELETE FROM outbox WHERE op_id = ?1", error);
           ok = stmt != NULL;
           if (ok)
             {
-              bind_text (stmt, 1, op->op_id);
-              ok = step_done (self, stmt, error) &&
+              fn_store_bind_text (stmt, 1, op->op_id);
+              ok = fn_store_step_done (self, stmt, error) &&
                    apply_server_record (self, parsed[i].record, parsed[i].clock, error);
             }
         }
 
-      ok = ok && persist_clock (self, error) && fn_store_commit (self, error);
+      ok = ok && fn_store_persist_clock (self, error) && fn_store_commit (self, error);
       if (!ok && self->in_transaction)
         fn_store_rollback (self);
     }
@@ -2429,16 +2426,16 @@ fn_store_apply_pull (FnStore     *self,
 
   if (ok)
     {
-      stmt = get_statement (self, "UPDATE sync_state SET cursor = ?1 WHERE id = 1", error);
+      stmt = fn_store_get_statement (self, "UPDATE sync_state SET cursor = ?1 WHERE id = 1", error);
       ok = stmt != NULL;
       if (ok)
         {
-          bind_text (stmt, 1, cursor);
-          ok = step_done (self, stmt, error);
+          fn_store_bind_text (stmt, 1, cursor);
+          ok = fn_store_step_done (self, stmt, error);
         }
     }
 
-  ok = ok && persist_clock (self, error) && fn_store_commit (self, error);
+  ok = ok && fn_store_persist_clock (self, error) && fn_store_commit (self, error);
   if (!ok && self->in_transaction)
     fn_store_rollback (self);
 
@@ -2453,14 +2450,16 @@ fn_store_set_last_sync (FnStore  *self,
                         gint64    when_ms,
                         GError  **error)
 {
-  sqlite3_stmt *stmt = get_statement (self, "UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1",
-                                      error);
+  sqlite3_stmt *stmt = fn_store_get_statement (self,
+                                               "UPDATE sync_state SET last_sync_at = ?1"
+                                               " WHERE id = 1",
+                                               error);
 
   if (!stmt)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, when_ms);
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
 /**
@@ -2479,13 +2478,13 @@ fn_store_list_conflicts (FnStore     *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  return load_records (self, FN_ENTITY_CONFLICT,
-                       "WHERE t.deleted = 0 AND t.resolved IS NOT 'true'"
-                       " AND t.field IN ('title', 'body')"
-                       " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = t.record_id"
-                       "   AND n.deleted = 0)"
-                       " AND (?1 IS NULL OR t.record_id = ?1) ORDER BY t.seq",
-                       params, error);
+  return fn_store_load_records (self, FN_ENTITY_CONFLICT,
+                                "WHERE t.deleted = 0 AND t.resolved IS NOT 'true'"
+                                " AND t.field IN ('title', 'body')"
+                                " AND EXISTS (SELECT 1 FROM notes n WHERE n.id = t.record_id"
+                                "   AND n.deleted = 0)"
+                                " AND (?1 IS NULL OR t.record_id = ?1) ORDER BY t.seq",
+                                params, error);
 }
 
 /**
@@ -2507,11 +2506,11 @@ fn_store_list_conflict_history (FnStore     *self,
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
   g_return_val_if_fail (record_id, NULL);
 
-  return load_records (self, FN_ENTITY_CONFLICT,
-                       "WHERE t.deleted = 0 AND t.record_id = ?1"
-                       " AND (t.resolved IS 'true' OR t.field NOT IN ('title', 'body'))"
-                       " ORDER BY t.seq",
-                       params, error);
+  return fn_store_load_records (self, FN_ENTITY_CONFLICT,
+                                "WHERE t.deleted = 0 AND t.record_id = ?1"
+                                " AND (t.resolved IS 'true' OR t.field NOT IN ('title', 'body'))"
+                                " ORDER BY t.seq",
+                                params, error);
 }
 
 /* Loads the conflict's note and its clock, and says whether this
@@ -2529,12 +2528,12 @@ load_conflict_note (FnStore     *self,
   const char *hlc;
   const char *node = NULL;
 
-  *note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (conflict), &clock_json,
-                       error);
+  *note = fn_store_load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (conflict),
+                                &clock_json, error);
   if (!*note)
     return FALSE;
 
-  *note_clock = parse_object (clock_json);
+  *note_clock = fn_store_parse_object (clock_json);
   hlc = json_object_get_string_member_with_default (*note_clock,
                                                     fn_conflict_get_field_name (conflict), NULL);
   *won = fn_hlc_parse (hlc, NULL, NULL, &node) &&
@@ -2652,11 +2651,12 @@ fn_store_describe_conflict (FnStore         *self,
   g_return_val_if_fail (FN_IS_CONFLICT (conflict), FALSE);
 
   if (!load_conflict_note (self, conflict, &note, &note_clock, &won, error) ||
-      !(stored = load_record (self, FN_ENTITY_CONFLICT, fn_record_get_id (FN_RECORD (conflict)),
-                              &clock_json, error)))
+      !(stored = fn_store_load_record (self, FN_ENTITY_CONFLICT,
+                                       fn_record_get_id (FN_RECORD (conflict)),
+                                       &clock_json, error)))
     return FALSE;
 
-  clock = parse_object (clock_json);
+  clock = fn_store_parse_object (clock_json);
   field = fn_conflict_get_field_name (conflict);
   recorded = json_object_get_string_member_with_default (clock, "record_id", NULL);
 
@@ -2715,8 +2715,8 @@ fn_store_resolve_conflict (FnStore           *self,
   g_return_val_if_fail (FN_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
-  if (!conflict_id || !(conflict = load_record (self, FN_ENTITY_CONFLICT, conflict_id,
-                                                &conflict_clock, error)))
+  if (!conflict_id || !(conflict = fn_store_load_record (self, FN_ENTITY_CONFLICT, conflict_id,
+                                                         &conflict_clock, error)))
     {
       if (!conflict_id)
         g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
@@ -2739,8 +2739,9 @@ fn_store_resolve_conflict (FnStore           *self,
   text = choice == FN_CONFLICT_KEEP_MINE ? mine
          : choice == FN_CONFLICT_KEEP_THEIRS ? theirs : merged_text;
 
-  note = load_record (self, FN_ENTITY_NOTE, fn_conflict_get_record_id (FN_CONFLICT (conflict)),
-                      &note_clock, error);
+  note = fn_store_load_record (self, FN_ENTITY_NOTE,
+                               fn_conflict_get_record_id (FN_CONFLICT (conflict)),
+                               &note_clock, error);
   if (!note)
     return FALSE;
 
@@ -2751,7 +2752,8 @@ fn_store_resolve_conflict (FnStore           *self,
 
   /* Writing into a deleted note would bring it back: only close the
    * conflict, whose record keeps both texts. */
-  note_changes = fn_record_get_deleted (note) ? g_ptr_array_new () : diff_fields (edited, note);
+  note_changes = fn_record_get_deleted (note) ? g_ptr_array_new ()
+                                              : fn_store_diff_fields (edited, note);
   fn_record_set_field (conflict, "resolved", "true");
   conflict_changes = g_ptr_array_new ();
   g_ptr_array_add (conflict_changes,
@@ -2761,10 +2763,10 @@ fn_store_resolve_conflict (FnStore           *self,
     return FALSE;
 
   if ((note_changes->len > 0 &&
-       !write_change_in_transaction (self, edited, FALSE, note_clock, note_changes, FALSE,
-                                     error)) ||
-      !write_change_in_transaction (self, conflict, FALSE, conflict_clock, conflict_changes,
-                                    FALSE, error) ||
+       !fn_store_write_change_in_transaction (self, edited, FALSE, note_clock, note_changes, FALSE,
+                                              error)) ||
+      !fn_store_write_change_in_transaction (self, conflict, FALSE, conflict_clock,
+                                             conflict_changes, FALSE, error) ||
       !fn_store_commit (self, error))
     {
       if (self->in_transaction)
@@ -2804,21 +2806,22 @@ fn_store_put_blob (FnStore     *self,
   if (!fn_validate_sha256 (sha256) || g_strcmp0 (actual, sha256) != 0)
     return invalid_response (error, "a blob does not match its hash");
 
-  stmt = get_statement (self,
-                        "INSERT INTO blobs (sha256, data, uploaded, created_at)"
-                        " VALUES (?1, ?2, ?3, ?4)"
-                        " ON CONFLICT (sha256) DO UPDATE SET uploaded = max (uploaded, ?3)",
-                        error);
+  stmt = fn_store_get_statement (self,
+                                 "INSERT INTO blobs (sha256, data, uploaded, created_at)"
+                                 " VALUES (?1, ?2, ?3, ?4)"
+                                 " ON CONFLICT (sha256)"
+                                 " DO UPDATE SET uploaded = max (uploaded, ?3)",
+                                 error);
   if (!stmt)
     return FALSE;
 
   bytes = g_bytes_get_data (data, &size);
-  bind_text (stmt, 1, sha256);
+  fn_store_bind_text (stmt, 1, sha256);
   sqlite3_bind_blob (stmt, 2, size ? bytes : "", size, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 3, uploaded);
-  sqlite3_bind_int64 (stmt, 4, now_ms ());
+  sqlite3_bind_int64 (stmt, 4, fn_store_now_ms ());
 
-  return step_done (self, stmt, error);
+  return fn_store_step_done (self, stmt, error);
 }
 
 /**
@@ -2837,17 +2840,17 @@ fn_store_get_blob (FnStore     *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  if (!(stmt = get_statement (self, "SELECT data FROM blobs WHERE sha256 = ?1", error)))
+  if (!(stmt = fn_store_get_statement (self, "SELECT data FROM blobs WHERE sha256 = ?1", error)))
     return NULL;
 
-  bind_text (stmt, 1, sha256);
+  fn_store_bind_text (stmt, 1, sha256);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    set_sqlite_error (self, error, rc, _("reading a signature"));
+    fn_store_set_sqlite_error (self, error, rc, _("reading a signature"));
   else if (!bytes)
     g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
                  _("The signature's image has not reached this laptop yet."));
@@ -2864,16 +2867,16 @@ list_strings (FnStore     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = get_statement (self, sql, error)))
+  if (!(stmt = fn_store_get_statement (self, sql, error)))
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, dup_column (stmt, 0));
+    g_ptr_array_add (out, fn_store_dup_column (stmt, 0));
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc, _("reading signatures"));
+      fn_store_set_sqlite_error (self, error, rc, _("reading signatures"));
       return NULL;
     }
 
@@ -2898,14 +2901,15 @@ fn_store_mark_blob_uploaded (FnStore     *self,
                              const char  *sha256,
                              GError     **error)
 {
-  sqlite3_stmt *stmt = get_statement (self, "UPDATE blobs SET uploaded = 1 WHERE sha256 = ?1",
-                                      error);
+  sqlite3_stmt *stmt = fn_store_get_statement (self,
+                                               "UPDATE blobs SET uploaded = 1 WHERE sha256 = ?1",
+                                               error);
 
   if (!stmt)
     return FALSE;
 
-  bind_text (stmt, 1, sha256);
-  return step_done (self, stmt, error);
+  fn_store_bind_text (stmt, 1, sha256);
+  return fn_store_step_done (self, stmt, error);
 }
 
 /**
@@ -2936,7 +2940,7 @@ fn_store_count_signatures_to_upload (FnStore *self)
 {
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
-  return count (self, "SELECT count(*) FROM outbox o WHERE " SIGNATURE_OP_AWAITS_BLOBS);
+  return fn_store_count (self, "SELECT count(*) FROM outbox o WHERE " SIGNATURE_OP_AWAITS_BLOBS);
 }
 
 /**
@@ -2950,10 +2954,10 @@ fn_store_count_signatures_to_download (FnStore *self)
 {
   g_return_val_if_fail (FN_IS_STORE (self), 0);
 
-  return count (self,
-                "SELECT count(*) FROM signatures WHERE deleted = 0"
-                " AND (strokes_blob NOT IN (SELECT sha256 FROM blobs)"
-                "   OR image_blob NOT IN (SELECT sha256 FROM blobs))");
+  return fn_store_count (self,
+                         "SELECT count(*) FROM signatures WHERE deleted = 0"
+                         " AND (strokes_blob NOT IN (SELECT sha256 FROM blobs)"
+                         "   OR image_blob NOT IN (SELECT sha256 FROM blobs))");
 }
 
 /**
@@ -2972,9 +2976,10 @@ fn_store_get_signature_for_note (FnStore     *self,
 
   g_return_val_if_fail (FN_IS_STORE (self), NULL);
 
-  found = load_records (self, FN_ENTITY_SIGNATURE,
-                        "WHERE t.note_id = ?1 AND t.deleted = 0 ORDER BY t.seq DESC LIMIT 1",
-                        params, error);
+  found = fn_store_load_records (self, FN_ENTITY_SIGNATURE,
+                                 "WHERE t.note_id = ?1 AND t.deleted = 0"
+                                 " ORDER BY t.seq DESC LIMIT 1",
+                                 params, error);
   if (!found || found->len == 0)
     return NULL;
 
@@ -3006,7 +3011,7 @@ fn_store_check_signature (FnStore      *self,
   if (!found)
     return FN_SIGNATURE_CHECK_UNSIGNED;
 
-  note = load_record (self, FN_ENTITY_NOTE, note_id, NULL, error);
+  note = fn_store_load_record (self, FN_ENTITY_NOTE, note_id, NULL, error);
   if (!note)
     return FN_SIGNATURE_CHECK_UNSIGNED;
 
@@ -3065,7 +3070,7 @@ fn_store_add_signature (FnStore     *self,
   g_return_val_if_fail (strokes, NULL);
   g_return_val_if_fail (!self->in_transaction, NULL);
 
-  if (!(note = load_record (self, FN_ENTITY_NOTE, note_id, NULL, error)))
+  if (!(note = fn_store_load_record (self, FN_ENTITY_NOTE, note_id, NULL, error)))
     return NULL;
   if (fn_record_get_deleted (note))
     {
@@ -3126,15 +3131,15 @@ fn_store_add_signature (FnStore     *self,
   if (!fn_record_validate (FN_RECORD (signature), error))
     return NULL;
 
-  changed = diff_fields (FN_RECORD (signature), NULL);
+  changed = fn_store_diff_fields (FN_RECORD (signature), NULL);
 
   if (!fn_store_begin (self, error))
     return NULL;
 
   if (!fn_store_put_blob (self, strokes_hash, strokes_blob, FALSE, error) ||
       !fn_store_put_blob (self, image_hash, image_blob, FALSE, error) ||
-      !write_change_in_transaction (self, FN_RECORD (signature), TRUE, NULL, changed, FALSE,
-                                    error) ||
+      !fn_store_write_change_in_transaction (self, FN_RECORD (signature), TRUE, NULL, changed,
+                                             FALSE, error) ||
       !fn_store_commit (self, error))
     {
       if (self->in_transaction)
