@@ -140,6 +140,35 @@ read_version (FnStore     *self,
   return TRUE;
 }
 
+static gboolean
+has_rejected_op (FnStore     *self,
+                 const char  *record_id,
+                 gboolean    *refused,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = fn_store_get_statement (self,
+                                               "SELECT 1 FROM outbox WHERE record_id = ?1"
+                                               " AND state = 'rejected'",
+                                               error);
+  int rc;
+
+  if (!stmt)
+    return FALSE;
+
+  fn_store_bind_text (stmt, 1, record_id);
+  rc = sqlite3_step (stmt);
+  *refused = rc == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fn_store_set_sqlite_error (self, error, rc, _("reading pending changes"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Takes the server's version of a record, keeping every field that a local
  * op has not delivered yet (the push merges those on the server). */
 static gboolean
@@ -170,6 +199,19 @@ apply_server_record (FnStore     *self,
   /* A page can be older than a push result already applied: never go back. */
   if (exists && local_version > fn_record_get_version (server))
     return TRUE;
+
+  /* A pull from the start (after a discarded refusal) sends every record
+   * again: one the office has not changed keeps the values of a refused
+   * change that is still waiting for the caregiver's decision. */
+  if (exists && local_version == fn_record_get_version (server))
+    {
+      gboolean refused;
+
+      if (!has_rejected_op (self, id, &refused, error))
+        return FALSE;
+      if (refused)
+        return TRUE;
+    }
 
   if (exists)
     {
@@ -582,6 +624,210 @@ fn_store_set_last_sync (FnStore  *self,
 
   sqlite3_bind_int64 (stmt, 1, when_ms);
   return fn_store_step_done (self, stmt, error);
+}
+
+/* The record and, for a patient or a note, what hangs off it on this
+ * laptop only: its notes, their signatures. */
+#define DOOMED_IDS                                      \
+  "WITH doomed (id) AS (SELECT ?1"                      \
+  " UNION SELECT id FROM notes WHERE patient_id = ?1"   \
+  " UNION SELECT id FROM signatures WHERE note_id = ?1" \
+  "   OR note_id IN (SELECT id FROM notes WHERE patient_id = ?1)) "
+
+static gboolean
+remove_never_delivered (FnStore     *self,
+                        const char  *record_id,
+                        GError     **error)
+{
+  static const char * const statements[] = {
+    DOOMED_IDS "DELETE FROM outbox WHERE record_id IN doomed",
+    DOOMED_IDS "DELETE FROM conflicts WHERE record_id IN doomed",
+    /* Strokes and images that no other signature uses. */
+    DOOMED_IDS "DELETE FROM blobs WHERE sha256 IN"
+    " (SELECT strokes_blob FROM signatures WHERE id IN doomed"
+    "  UNION SELECT image_blob FROM signatures WHERE id IN doomed)"
+    " AND sha256 NOT IN"
+    " (SELECT strokes_blob FROM signatures WHERE id NOT IN doomed AND strokes_blob IS NOT NULL"
+    "  UNION SELECT image_blob FROM signatures WHERE id NOT IN doomed"
+    "    AND image_blob IS NOT NULL)",
+    DOOMED_IDS "DELETE FROM signatures WHERE id IN doomed",
+    DOOMED_IDS "DELETE FROM notes WHERE id IN doomed",
+    DOOMED_IDS "DELETE FROM patients WHERE id IN doomed",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      sqlite3_stmt *stmt = fn_store_get_statement (self, statements[i], error);
+
+      if (!stmt)
+        return FALSE;
+      fn_store_bind_text (stmt, 1, record_id);
+      if (!fn_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * fn_store_discard_rejected:
+ * @record_id: the id of a record with a change the office refused
+ * @removed: (out) (optional): set to %TRUE when the record was removed
+ *   from this laptop because the office never had it
+ *
+ * Gives up the refused change(s) of a record, in one transaction:
+ *
+ * - if the office has the record (version > 0), its refused ops leave the
+ *   outbox; later edits of the record that are still pending stay and are
+ *   sent as usual. The next sync pulls from the start, which replaces the
+ *   refused values with the office's (the pull keeps only pending fields);
+ * - if the office never had it (version 0, e.g. a note for a patient who
+ *   is no longer assigned), the record goes, with every op of it, the
+ *   notes and signatures that hang off it, their conflicts and the blobs
+ *   no other signature uses. The next sync also pulls from the start, so
+ *   that a patient kept only for this undelivered work leaves too.
+ *
+ * Refused when the record has no refused change (%FN_STORE_ERROR_NOT_FOUND)
+ * and while one of its ops is being sent (%FN_STORE_ERROR_FAILED: the
+ * server's answer to it is not known yet). Call it when no sync is running:
+ * a pull under way would store its cursor over the reset one.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fn_store_discard_rejected (FnStore     *self,
+                           const char  *record_id,
+                           gboolean    *removed,
+                           GError     **error)
+{
+  g_autofree char *entity_name = NULL;
+  g_autofree char *patient_id = NULL;
+  sqlite3_stmt *stmt;
+  FnEntity entity = FN_ENTITY_INVALID;
+  gboolean exists = FALSE;
+  gboolean gone = FALSE;
+  gint64 version = 0;
+  guint n_rejected = 0;
+  guint n_sending = 0;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (FN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record_id, FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (removed)
+    *removed = FALSE;
+
+  if (!fn_store_begin (self, error))
+    return FALSE;
+
+  stmt = fn_store_get_statement (self,
+                                 "SELECT entity, patient_id, state FROM outbox"
+                                 " WHERE record_id = ?1 ORDER BY seq",
+                                 error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      fn_store_bind_text (stmt, 1, record_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *state = (const char *)sqlite3_column_text (stmt, 2);
+
+          if (g_strcmp0 (state, "rejected") == 0)
+            {
+              n_rejected++;
+              if (!entity_name)
+                {
+                  entity_name = fn_store_dup_column (stmt, 0);
+                  patient_id = fn_store_dup_column (stmt, 1);
+                }
+            }
+          else if (g_strcmp0 (state, "sending") == 0)
+            n_sending++;
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fn_store_set_sqlite_error (self, error, rc, _("reading pending changes"));
+          ok = FALSE;
+        }
+    }
+
+  if (ok && n_rejected == 0)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_NOT_FOUND,
+                   _("This record has no refused change to discard."));
+      ok = FALSE;
+    }
+  else if (ok && n_sending > 0)
+    {
+      g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_FAILED,
+                   _("This record is being sent to the office right now. "
+                     "Try again when the sync has finished."));
+      ok = FALSE;
+    }
+
+  if (ok)
+    {
+      entity = fn_entity_from_string (entity_name);
+      if (entity == FN_ENTITY_INVALID)
+        {
+          g_set_error (error, FN_STORE_ERROR, FN_STORE_ERROR_CORRUPT,
+                       _("The refused change names an unknown kind of record."));
+          ok = FALSE;
+        }
+      else
+        ok = read_version (self, entity, record_id, &exists, &version, error);
+    }
+
+  if (ok && exists && version == 0)
+    {
+      ok = remove_never_delivered (self, record_id, error);
+      gone = TRUE;
+    }
+  else if (ok)
+    {
+      stmt = fn_store_get_statement (self,
+                                     "DELETE FROM outbox WHERE record_id = ?1"
+                                     " AND state = 'rejected'",
+                                     error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          fn_store_bind_text (stmt, 1, record_id);
+          ok = fn_store_step_done (self, stmt, error);
+        }
+    }
+
+  if (ok)
+    {
+      stmt = fn_store_get_statement (self, "UPDATE sync_state SET cursor = NULL WHERE id = 1",
+                                     error);
+      ok = stmt != NULL && fn_store_step_done (self, stmt, error);
+    }
+
+  ok = ok && fn_store_commit (self, error);
+  if (!ok)
+    {
+      if (self->in_transaction)
+        fn_store_rollback (self);
+      return FALSE;
+    }
+
+  g_debug ("discarded %u refused ops of %s %s%s", n_rejected, entity_name, record_id,
+           gone ? ", removed from this laptop" : "");
+
+  if (removed)
+    *removed = gone;
+
+  fn_store_emit_changed (self, entity, record_id);
+  if (gone && entity != FN_ENTITY_SIGNATURE)
+    fn_store_emit_changed (self, FN_ENTITY_SIGNATURE, NULL);
+  if (patient_id && entity != FN_ENTITY_PATIENT)
+    fn_store_emit_changed (self, FN_ENTITY_PATIENT, patient_id);
+
+  return TRUE;
 }
 
 static char *

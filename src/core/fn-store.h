@@ -106,6 +106,10 @@ GPtrArray  *fn_store_search           (FnStore     *self,
 guint       fn_store_count_pending    (FnStore     *self);
 guint       fn_store_count_conflicts  (FnStore     *self);
 guint       fn_store_count_rejected   (FnStore     *self);
+gboolean    fn_store_discard_rejected (FnStore     *self,
+                                       const char  *record_id,
+                                       gboolean    *removed,
+                                       GError     **error);
 GPtrArray  *fn_store_list_outbox      (FnStore     *self,
                                        GError     **error);
 char       *fn_store_get_meta         (FnStore     *self,
