@@ -138,11 +138,13 @@ describe_record (FnStore    *store,
   return g_strdup (_("A change"));
 }
 
+/* @button: (nullable): a button at the end of the row, before its arrow */
 static GtkWidget *
 new_row (const char *title,
          const char *subtitle,
          const char *action,
-         const char *target)
+         const char *target,
+         GtkWidget  *button)
 {
   GtkWidget *row = adw_action_row_new ();
 
@@ -150,6 +152,8 @@ new_row (const char *title,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (button)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 
   if (action)
     {
@@ -186,16 +190,41 @@ fill_conflicts (FnSyncIndicator *self)
       title = describe_record (self->store, FN_ENTITY_NOTE, note_id);
       gtk_list_box_append (self->conflicts_list,
                            new_row (title, _("Changed here and at the office. Choose what to keep."),
-                                    "win.show-conflicts", note_id));
+                                    "win.show-conflicts", note_id, NULL));
     }
 
   gtk_widget_set_visible (self->conflicts_box, conflicts && conflicts->len > 0);
+}
+
+/* "Discard…" asks first (win.discard-refused, which closes the popover to
+ * make room for the question). */
+static GtkWidget *
+new_discard_button (const char *title,
+                    const char *record_id)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Discard…"));
+  g_autofree char *accessible = NULL;
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.discard-refused");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", record_id);
+  /* Translators: the accessible name of the "Discard…" button; %s says what
+   * was refused, such as "Note “Wound care”". */
+  accessible = g_strdup_printf (_("Discard the refused change: %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  gtk_widget_set_tooltip_text (button, _("Give up this change"));
+
+  return button;
 }
 
 static void
 fill_rejected (FnSyncIndicator *self)
 {
   g_autoptr (GPtrArray) ops = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = 0;
 
   clear_list (self->rejected_list);
@@ -216,10 +245,14 @@ fill_rejected (FnSyncIndicator *self)
       subtitle = g_strdup_printf (_("The office said: %s"),
                                   op->last_error && *op->last_error ? op->last_error
                                                                     : _("no reason given."));
+      /* One button per record, even when several of its ops were refused. */
       gtk_list_box_append (self->rejected_list,
                            new_row (title, subtitle,
                                     op->entity == FN_ENTITY_NOTE ? "win.open-note" : NULL,
-                                    op->record_id));
+                                    op->record_id,
+                                    g_hash_table_add (seen, op->record_id)
+                                        ? new_discard_button (title, op->record_id)
+                                        : NULL));
       n++;
     }
 
@@ -568,6 +601,15 @@ fn_sync_indicator_popup (FnSyncIndicator *self)
   g_return_if_fail (FN_IS_SYNC_INDICATOR (self));
 
   gtk_menu_button_popup (self->button);
+}
+
+void
+fn_sync_indicator_popdown (FnSyncIndicator *self)
+{
+  g_return_if_fail (FN_IS_SYNC_INDICATOR (self));
+
+  if (self->popover)
+    gtk_popover_popdown (self->popover);
 }
 
 /* Reads the time-dependent words again ("Synced 2 minutes ago"). */

@@ -27,6 +27,7 @@ const char   *fn_sync_indicator_get_icon_name (FnSyncIndicator *self);
 void          fn_sync_indicator_set_compact   (FnSyncIndicator *self,
                                                gboolean         compact);
 void          fn_sync_indicator_popup         (FnSyncIndicator *self);
+void          fn_sync_indicator_popdown       (FnSyncIndicator *self);
 void          fn_sync_indicator_refresh       (FnSyncIndicator *self);
 
 G_END_DECLS

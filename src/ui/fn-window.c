@@ -593,6 +593,147 @@ window_sync_now_action (GtkWidget  *widget,
     fn_sync_engine_sync_now (self->engine);
 }
 
+/* What a refused change is about, for the question before discarding it:
+ * "Discard Your Change to “Wound care”?" */
+static char *
+describe_refused (FnRecord *record)
+{
+  if (record && fn_record_get_entity (record) == FN_ENTITY_NOTE)
+    {
+      const char *title = fn_note_get_title (FN_NOTE (record));
+
+      if (title && *title)
+        /* Translators: %s is the title of a note, already in quotes. */
+        return g_strdup_printf (_("Discard Your Change to “%s”?"), title);
+      return g_strdup (_("Discard Your Change to This Untitled Note?"));
+    }
+
+  if (record && fn_record_get_entity (record) == FN_ENTITY_PATIENT)
+    {
+      g_autofree char *name = fn_patient_dup_display_name (FN_PATIENT (record));
+
+      if (name && *name)
+        /* Translators: %s is a patient's name. */
+        return g_strdup_printf (_("Discard Your Change to %s?"), name);
+    }
+
+  return g_strdup (_("Discard This Refused Change?"));
+}
+
+static void
+on_discard_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        FnWindow         *self)
+{
+  const char *record_id = g_object_get_data (G_OBJECT (dialog), "record-id");
+  g_autoptr (GError) error = NULL;
+  gboolean removed = FALSE;
+
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+
+  /* A pull under way would store its cursor over the one the discard
+   * resets: the office's version would then not come back. */
+  if (self->engine && fn_sync_engine_get_state (self->engine) == FN_SYNC_ENGINE_SYNCING)
+    {
+      show_error_toast (self, _("A sync is running. Discard the change again when it has "
+                                "finished."));
+      return;
+    }
+
+  /* The editor must not write the note back after it is gone. */
+  if (is_showing_note (self) && fn_note_editor_get_note (self->note_editor) &&
+      g_strcmp0 (fn_record_get_id (FN_RECORD (fn_note_editor_get_note (self->note_editor))),
+                 record_id) == 0 &&
+      !close_note (self))
+    return;
+
+  if (!fn_store_discard_rejected (self->store, record_id, &removed, &error))
+    {
+      show_error_toast (self, error->message);
+      return;
+    }
+
+  show_sync_toast (self,
+                   removed ? _("Change discarded. It is removed from this laptop.")
+                           : _("Change discarded. The office’s version comes with the next sync."),
+                   NULL, NULL);
+  if (self->engine)
+    fn_sync_engine_sync_now (self->engine);
+}
+
+/* Asks before giving up a change the office refused: it cannot be undone,
+ * and the office's version (or nothing) replaces it. */
+static void
+window_discard_refused_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  FnWindow *self = FN_WINDOW (widget);
+  const char *record_id = g_variant_get_string (parameter, NULL);
+  g_autoptr (GPtrArray) ops = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnRecord) record = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *reason = NULL;
+  const char *outcome;
+  GtkWidget *dialog;
+
+  if (!(ops = fn_store_list_outbox (self->store, &error)))
+    {
+      show_error_toast (self, error->message);
+      return;
+    }
+
+  for (guint i = 0; i < ops->len && !reason; i++)
+    {
+      FnOutboxOp *op = g_ptr_array_index (ops, i);
+
+      if (g_str_equal (op->state, "rejected") && g_str_equal (op->record_id, record_id))
+        {
+          reason = op->last_error && *op->last_error ? op->last_error : _("no reason given.");
+          record = fn_store_get (self->store, op->entity, record_id, NULL);
+        }
+    }
+
+  if (!reason)
+    {
+      show_error_toast (self, _("This record has no refused change to discard."));
+      return;
+    }
+
+  if (record && fn_record_get_version (record) == 0 &&
+      fn_record_get_entity (record) == FN_ENTITY_NOTE)
+    outcome = _("The office never had this note, so it is removed from this laptop.");
+  else if (record && fn_record_get_version (record) == 0)
+    outcome = _("The office never had it, so it is removed from this laptop.");
+  else
+    outcome = _("This laptop takes the office’s version at the next sync.");
+
+  heading = describe_refused (record);
+  /* Translators: %s is the office's reason (a sentence), %s what happens next. */
+  body = g_strdup_printf (_("The office refused it: %s\n\n%s This cannot be undone: copy the "
+                            "text first if you still need it."),
+                          reason, outcome);
+
+  fn_sync_indicator_popdown (self->sidebar_indicator);
+  fn_sync_indicator_popdown (self->content_indicator);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "record-id", g_strdup (record_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 window_show_sync_status_action (GtkWidget  *widget,
                                 const char *action_name,
@@ -973,6 +1114,8 @@ fn_window_class_init (FnWindowClass *klass)
                                    window_show_sync_status_action);
   gtk_widget_class_install_action (widget_class, "win.show-conflicts", "s",
                                    window_show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.discard-refused", "s",
+                                   window_discard_refused_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, window_search_action);
   gtk_widget_class_install_action (widget_class, "win.new-note", NULL, window_new_note_action);
   gtk_widget_class_install_action (widget_class, "win.open-note", "s", window_open_note_action);

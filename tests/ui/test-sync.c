@@ -1234,6 +1234,119 @@ test_rejected (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
+static gboolean
+refusal_discarded (Fixture *f,
+                   gpointer note_id)
+{
+  g_autoptr (FnRecord) note = fn_store_get (f->store, FN_ENTITY_NOTE, note_id, NULL);
+
+  return nothing_pending (f, NULL) && note &&
+         g_strcmp0 (fn_note_get_patient_id (FN_NOTE (note)), f->patient_id) == 0 &&
+         g_strcmp0 (fn_note_get_body (FN_NOTE (note)), "Dressing changed.") == 0;
+}
+
+static AdwMessageDialog *
+ask_discard (Fixture         *f,
+             FnSyncIndicator *indicator)
+{
+  GtkWidget *popover = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover");
+  GtkListBox *rejected_list = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "rejected_list");
+  GtkListBoxRow *row;
+  GtkWidget *button;
+
+  activate (f, "win.show-sync-status", NULL);
+  fn_test_spin (300);
+  g_assert_true (gtk_widget_get_visible (popover));
+  row = gtk_list_box_get_row_at_index (rejected_list, 0);
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (rejected_list, 1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Note “Wound care”");
+  button = find_with_class (GTK_WIDGET (row), "flat");
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==,
+                   "win.discard-refused");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Discard…");
+  screenshot_widget (popover, "discard-popover");
+
+  /* The button asks first; the popover makes room. */
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (spin_until (f, dialog_shown, NULL, WAIT_MS));
+  fn_test_spin (100);
+  g_assert_false (gtk_widget_get_visible (popover));
+
+  return find_message_dialog ();
+}
+
+/* A refused edit of a note the office has: Discard… asks, Keep changes
+ * nothing, Discard gives the laptop the office's version. */
+static void
+test_discard_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  FnTestClient *office = fn_test_fixture_user (&f->server, "office");
+  g_autofree char *other_id = fn_test_create_patient (office, "Berger",
+                                                      fn_test_fixture_user (&f->server,
+                                                                            "alice")->user_id,
+                                                      NULL);
+  g_autofree char *note_id = fn_test_create_note (office, f->patient_id, "Wound care",
+                                                  "Dressing changed.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FnRecord) note = NULL;
+  FnSyncIndicator *indicator;
+  AdwMessageDialog *dialog;
+  GtkListBox *rejected_list;
+
+  sign_in_laptop (f, "alice");
+  open_window (f, 1366, 768);
+  g_assert_true (run_sync (f));
+
+  /* A caregiver may not move a note to another patient. */
+  note = fn_store_get (f->store, FN_ENTITY_NOTE, note_id, &error);
+  g_assert_no_error (error);
+  fn_record_set_field (note, "body", "Written on the wrong patient.");
+  fn_record_set_field (note, "patient_id", other_id);
+  g_assert_true (fn_store_save (f->store, note, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (f));
+  assert_indicator (f, "1 change refused");
+
+  indicator = window_child (f, "sidebar_indicator");
+  dialog = ask_discard (f, indicator);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Discard Your Change to “Wound care”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The office refused it: "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "office’s version"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "discard"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  screenshot_widget (GTK_WIDGET (dialog), "discard-dialog");
+
+  /* Keep: nothing changes. (A response emitted by hand leaves the dialog
+   * open, unlike a click on its button.) */
+  adw_message_dialog_response (dialog, "keep");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fn_test_spin (100);
+  g_assert_cmpuint (fn_store_count_rejected (f->store), ==, 1);
+
+  dialog = ask_discard (f, indicator);
+  adw_message_dialog_response (dialog, "discard");
+  g_assert_true (spin_until (f, toast_shown, "Change discarded", WAIT_MS));
+  g_assert_cmpuint (fn_store_count_rejected (f->store), ==, 0);
+
+  /* The sync it starts brings the office's version back. */
+  g_assert_true (spin_until (f, refusal_discarded, note_id, WAIT_MS));
+  g_assert_cmpuint (fn_sync_engine_get_rejected (f->engine), ==, 0);
+  g_assert_false (indicator_says (f, "1 change refused"));
+  activate (f, "win.show-sync-status", NULL);
+  fn_test_spin (300);
+  rejected_list = inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "rejected_list");
+  g_assert_null (gtk_list_box_get_row_at_index (rejected_list, 0));
+  g_assert_false (gtk_widget_get_visible (inner_child (indicator, FN_TYPE_SYNC_INDICATOR,
+                                                       "rejected_box")));
+  gtk_popover_popdown (GTK_POPOVER (inner_child (indicator, FN_TYPE_SYNC_INDICATOR, "popover")));
+}
+
 /* A conflict on a field other than the text needs nobody: the clock
  * decides, and the note's History says what was kept. */
 static void
@@ -1466,6 +1579,7 @@ main (int   argc,
   ADD ("/ui/sync/welcome-certificate", test_welcome_certificate, NULL);
   ADD ("/ui/sync/indicator", test_indicator_follows_engine, NULL);
   ADD ("/ui/sync/rejected", test_rejected, NULL);
+  ADD ("/ui/sync/discard-refused", test_discard_refused, NULL);
   ADD ("/ui/sync/history", test_history, NULL);
   ADD ("/ui/sync/sign-in-again", test_sign_in_again, NULL);
   ADD ("/ui/sync/preferences-sign-out", test_preferences_sign_out, NULL);
