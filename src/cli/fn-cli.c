@@ -44,6 +44,8 @@ static const FnCliCommand commands[] = {
     N_("Sign out; waiting changes stay on this computer"), fn_cli_logout_run },
   { "sync", "",
     N_("Send the waiting changes, then fetch the server’s"), fn_cli_sync_run },
+  { "discard", N_("RECORD_ID"),
+    N_("Give up a change the office refused"), fn_cli_discard_run },
   { "conflicts", "",
     N_("List the note texts that conflict, with both texts"),
     fn_cli_conflicts_run },
@@ -505,8 +507,10 @@ fn_cli_arg_to_utf8 (const char  *arg,
   return utf8;
 }
 
-static gboolean
-is_id_prefix (const char *id)
+/* Whether @id looks like a record id or the start of one (at least four
+ * characters): only such arguments are ever echoed back. */
+gboolean
+fn_cli_is_id_prefix (const char *id)
 {
   gsize len = strlen (id);
 
@@ -571,7 +575,7 @@ fn_cli_find_record (FnCli       *cli,
   g_assert (entity == FN_ENTITY_PATIENT || entity == FN_ENTITY_NOTE);
 
   /* Never echo something that is not id-shaped: it may be note text. */
-  if (!is_id_prefix (id))
+  if (!fn_cli_is_id_prefix (id))
     {
       if (entity == FN_ENTITY_PATIENT)
         g_set_error_literal (error, FN_CLI_ERROR, FN_CLI_ERROR_INVALID,

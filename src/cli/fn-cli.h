@@ -74,6 +74,7 @@ gboolean      fn_cli_parse             (FnCli             *cli,
 char         *fn_cli_arg_to_utf8       (const char        *arg,
                                         const char        *label,
                                         GError           **error);
+gboolean      fn_cli_is_id_prefix      (const char        *id);
 FnRecord     *fn_cli_find_record       (FnCli             *cli,
                                         FnEntity           entity,
                                         const char        *id,
@@ -128,6 +129,11 @@ gboolean      fn_cli_note_edit_run     (FnCli              *cli,
                                         char              **argv,
                                         GError            **error);
 gboolean      fn_cli_note_delete_run   (FnCli              *cli,
+                                        const FnCliCommand *command,
+                                        int                 argc,
+                                        char              **argv,
+                                        GError            **error);
+gboolean      fn_cli_discard_run       (FnCli              *cli,
                                         const FnCliCommand *command,
                                         int                 argc,
                                         char              **argv,

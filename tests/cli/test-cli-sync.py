@@ -623,6 +623,33 @@ def test_rejected_change_kept(t):
     assert nid not in t.server.pull('office')
 
 
+def test_discard_refused_change(t):
+    patients, _ = signed_in(t)
+    pid = patients[0]['id']
+    other = t.ok_json('note', 'add', pid, '--title', 'Waiting', '--body', 'Not sent yet.')['id']
+    t.sync()
+    nid = t.ok_json('note', 'add', pid, '--title', 'Undelivered', '--body', 'Kept here.')['id']
+    subprocess.run([SERVER, '--db', t.server.db, 'unassign', pid, 'alice'], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    t.sync(EXIT_ATTENTION)
+    assert t.status()['rejected'] == 1
+    # Only an id, and only of a refused change.
+    t.expect(EXIT_INVALID, 'discard', 'not an id')
+    t.expect(EXIT_NOT_FOUND, 'discard', other[:8])
+    t.expect(EXIT_USAGE, 'discard')
+    # The office never had the note: it goes from this computer.
+    assert t.ok_json('discard', nid[:8]) == {'id': nid, 'entity': 'note', 'removed': True}
+    status = t.status()
+    assert status['rejected'] == 0 and status['pending'] == 0, status
+    assert nid not in t.local_notes()
+    t.expect(EXIT_NOT_FOUND, 'discard', nid)
+    # The next sync is clean, and the patient kept only for that note leaves.
+    t.sync()
+    assert t.status()['state'] != 'attention'
+    assert pid not in [p['id'] for p in t.ok_json('patients')]
+    assert nid not in t.server.pull('office')
+
+
 def test_logout(t):
     patients, _ = signed_in(t)
     server = t.server
@@ -946,6 +973,7 @@ TESTS = [
     test_conflict_keep_theirs,
     test_conflict_text_file,
     test_rejected_change_kept,
+    test_discard_refused_change,
     test_logout,
     test_auth_required,
     test_token_store_choice,
