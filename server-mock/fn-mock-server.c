@@ -911,6 +911,11 @@ notify_event_clients (FnMockServer *self)
     {
       EventClient *client = g_ptr_array_index (self->event_clients, i);
 
+      /* A client that began to close its socket gets nothing more; libsoup
+       * refuses to send on it (a critical, fatal under G_DEBUG). */
+      if (soup_websocket_connection_get_state (client->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+        continue;
+
       if (fn_mock_sync_has_changes (self->sync, client->user, client->cursor))
         {
           g_autofree char *message = g_strdup_printf ("{\"type\":\"changed\",\"cursor\":\"%s\"}",

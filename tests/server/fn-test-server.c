@@ -548,6 +548,18 @@ fn_test_request (FnTestServer  *server,
                       response->error->message);
       fn_test_response_free (response);
       response = fn_test_request_fresh (server, token, method, path, content_type, body, length);
+
+      /* No answer twice: the server may have died (a crash, a sanitizer
+       * report); its log says why, and goes with the test's directory. */
+      if (response->status == 0)
+        {
+          g_autofree char *log = fn_test_server_get_log (server);
+          gsize log_length = strlen (log);
+
+          g_test_message ("no answer again (the server %s); the end of its log:\n%s",
+                          fn_test_server_is_running (server) ? "runs" : "is gone",
+                          log + (log_length > 8000 ? log_length - 8000 : 0));
+        }
     }
 
   return response;
