@@ -195,6 +195,7 @@ test_refused_edit_takes_office_version (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (FnRecord) refused = NULL;
   g_autoptr (GPtrArray) ops = NULL;
+  g_autofree char *cursor = NULL;
   gboolean removed = TRUE;
 
   g_assert_cmpuint (fn_store_count_rejected (f->store), ==, 1);
@@ -223,7 +224,8 @@ test_refused_edit_takes_office_version (Fixture       *f,
   assert_like_office (f, note_id);
   ops = fn_store_list_outbox (f->store, &error);
   g_assert_cmpuint (ops->len, ==, 0);
-  g_assert_nonnull (fn_store_get_cursor (f->store));
+  cursor = fn_store_get_cursor (f->store);
+  g_assert_nonnull (cursor);
   g_assert_cmpint (fn_sync_engine_get_state (f->engine), ==, FN_SYNC_ENGINE_IDLE);
 }
 
