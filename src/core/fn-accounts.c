@@ -204,26 +204,6 @@ fn_accounts_set_current (const char  *base_dir,
                                    0600, error);
 }
 
-static gboolean
-store_belongs_to (FnStore    *store,
-                  const char *server_url,
-                  const char *username)
-{
-  g_autofree char *server = fn_store_get_meta (store, "server_url");
-  g_autofree char *user = fn_store_get_meta (store, "username");
-
-  return g_strcmp0 (server, server_url) == 0 && g_strcmp0 (user, username) == 0;
-}
-
-static gboolean
-store_is_unowned (FnStore *store)
-{
-  g_autofree char *server = fn_store_get_meta (store, "server_url");
-  g_autofree char *user = fn_store_get_meta (store, "username");
-
-  return !server && !user && !fn_store_is_demo (store);
-}
-
 /**
  * fn_accounts_dir_for:
  * @base_dir: (nullable): the base folder, %NULL for the default
@@ -242,6 +222,8 @@ fn_accounts_dir_for (const char  *base_dir,
 {
   g_autofree char *base = base_or_default (base_dir);
   g_autofree char *id = NULL;
+  g_autofree char *owner_server = NULL;
+  g_autofree char *owner_user = NULL;
   g_autoptr (FnStore) base_store = NULL;
 
   g_return_val_if_fail (server_url && username, NULL);
@@ -250,7 +232,10 @@ fn_accounts_dir_for (const char  *base_dir,
   if (!base_store)
     return NULL;
 
-  if (store_belongs_to (base_store, server_url, username) || store_is_unowned (base_store))
+  owner_server = fn_store_get_meta (base_store, "server_url");
+  owner_user = fn_store_get_meta (base_store, "username");
+  if ((!owner_server && !owner_user && !fn_store_is_demo (base_store)) ||
+      (g_strcmp0 (owner_server, server_url) == 0 && g_strcmp0 (owner_user, username) == 0))
     return g_steal_pointer (&base);
 
   id = account_id (server_url, username);
