@@ -269,30 +269,30 @@ show_welcome (FnApplication *self)
   gtk_window_present (GTK_WINDOW (welcome));
 }
 
+/* Opens the folder of the account signed in last (see ensure_store())
+ * and shows its notes, or the welcome window when they are nobody's to
+ * see yet. */
+static void
+show_current_account (FnApplication *self)
+{
+  if (!ensure_store (self))
+    return;
+
+  if (needs_welcome (self))
+    show_welcome (self);
+  else
+    present_main_window (self);
+}
+
 /* The account's notes leave the screen with its sign-out; the next person
  * signs in to a folder of their own. */
 static gboolean
 switch_after_sign_out_cb (gpointer user_data)
 {
   FnApplication *self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FnStore) store = NULL;
-  g_autofree char *data_dir = NULL;
 
   close_session (self);
-
-  data_dir = fn_accounts_get_current_dir (self->data_dir);
-  store = fn_store_new (data_dir, &error);
-  if (!store)
-    show_store_error (self, data_dir, error);
-  else
-    {
-      open_session (self, store);
-      if (needs_welcome (self))
-        show_welcome (self);
-      else
-        present_main_window (self);
-    }
+  show_current_account (self);
 
   g_application_release (G_APPLICATION (self));
   return G_SOURCE_REMOVE;
@@ -487,13 +487,7 @@ fn_application_activate (GApplication *app)
       return;
     }
 
-  if (!ensure_store (self))
-    return;
-
-  if (needs_welcome (self))
-    show_welcome (self);
-  else
-    present_main_window (self);
+  show_current_account (self);
 }
 
 static void
