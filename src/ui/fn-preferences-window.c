@@ -11,6 +11,7 @@
 #include "fn-preferences-window.h"
 
 #include "fn-account.h"
+#include "fn-ca-chooser.h"
 #include "fn-settings.h"
 #include "fn-window.h"
 
@@ -240,20 +241,11 @@ prefs_choose_ca_file_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   FnPreferencesWindow *self = FN_PREFERENCES_WINDOW (widget);
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
 
   if (self->chooser)
     return;
 
-  gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
-  gtk_file_filter_add_pattern (filter, "*.pem");
-  gtk_file_filter_add_pattern (filter, "*.crt");
-  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
-
-  self->chooser = gtk_file_chooser_native_new (_("Choose the Certificate of Your Organisation"),
-                                               GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Trust"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = fn_ca_chooser_new (GTK_WINDOW (self));
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
